@@ -1,0 +1,31 @@
+"""Accord: the governance and partnership workspace for care networks."""
+
+from flask import Flask
+
+from config import BASE_DIR, Config, config_from_environment
+
+
+def create_app(config: Config | type | dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(BASE_DIR / "instance"),
+        template_folder=str(BASE_DIR / "templates"),
+        static_folder=str(BASE_DIR / "static"),
+    )
+    if config is None:
+        config = config_from_environment()
+    if isinstance(config, dict):
+        app.config.from_object(Config())
+        app.config.from_mapping(config)
+    else:
+        app.config.from_object(config)
+
+    from governance import setup
+
+    setup.register_extensions(app)
+    setup.register_templates(app)
+    setup.register_blueprints(app)
+    setup.register_request_hooks(app)
+    setup.register_error_handlers(app)
+    setup.register_cli(app)
+    return app

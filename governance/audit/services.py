@@ -1,0 +1,38 @@
+"""Reading the current network's audit trail."""
+
+from datetime import UTC, datetime, time, timedelta
+
+from sqlalchemy import select
+
+from governance.auth.models import User
+from governance.core.audit import AuditEntry
+from governance.extensions import db
+from governance.networks.models import Membership
+
+
+def audit_query(network_id: int, entity_type=None, user_id=None, date_from=None, date_to=None):
+    """Entries of one network, newest first, filtered (the user comes in the same query)."""
+    query = (select(AuditEntry)
+             .where(AuditEntry.network_id == network_id)
+             .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()))
+    if entity_type:
+        query = query.where(AuditEntry.entity_type == entity_type)
+    if user_id:
+        query = query.where(AuditEntry.user_id == user_id)
+    if date_from:
+        query = query.where(AuditEntry.created_at >= datetime.combine(date_from, time(), UTC))
+    if date_to:
+        end = datetime.combine(date_to, time(), UTC) + timedelta(days=1)
+        query = query.where(AuditEntry.created_at < end)
+    return query
+
+
+def filter_choices(network_id: int) -> tuple[list, list]:
+    types = db.session.execute(
+        select(AuditEntry.entity_type).where(AuditEntry.network_id == network_id)
+        .distinct().order_by(AuditEntry.entity_type)).scalars()
+    users = db.session.execute(
+        select(User.id, User.full_name).join(Membership, Membership.user_id == User.id)
+        .order_by(User.full_name))
+    return ([("", "Any")] + [(t, t) for t in types],
+            [(None, "Anyone")] + [(u.id, u.full_name) for u in users])

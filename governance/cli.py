@@ -1,0 +1,73 @@
+"""Flask commands: create-admin, create-network, seed-demo, demo-accounts."""
+
+import click
+from flask import Flask, current_app
+
+from governance import demo
+from governance.auth import services as auth_services
+from governance.core.errors import ServiceError
+from governance.extensions import db
+from governance.networks import services as network_services
+from governance.networks.models import CARE_MODEL_LABELS
+
+
+@click.command("create-admin")
+@click.option("--email", prompt=True)
+@click.option("--name", "full_name", prompt="Full name")
+@click.password_option()
+def create_admin(email, full_name, password):
+    """Create a site administrator account."""
+    try:
+        user = auth_services.create_user(email, full_name, password, site_admin=True)
+    except ServiceError as error:
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+    click.echo(f"Site administrator {user.email} created.")
+
+
+@click.command("create-network")
+@click.option("--name", prompt=True)
+@click.option("--slug", default=None, help="Web address name; made from the name if not given")
+@click.option("--care-model", type=click.Choice([m.value for m in CARE_MODEL_LABELS]), prompt=True)
+@click.option("--ods-code", default=None)
+@click.option("--admin-email", default=None, help="Invite this person as the first network admin")
+def create_network(name, slug, care_model, ods_code, admin_email):
+    """Create a network and optionally invite its first network admin."""
+    try:
+        network = network_services.create_network(name, care_model, slug=slug, ods_code=ods_code)
+        if admin_email:
+            _, token = network_services.invite(network, admin_email, "network_admin", None)
+    except ServiceError as error:
+        raise click.ClickException(error.message) from error
+    db.session.commit()
+    click.echo(f"Network {network.name} created at /n/{network.slug}/")
+    if admin_email:
+        click.echo(f"Invitation link for {admin_email}: {current_app.config['EXTERNAL_URL']}/invitations/{token}")
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing, quietly, when the database has data")
+def seed_demo(if_empty):
+    """Load the demo networks into an empty database."""
+    result = demo.seed_demo(current_app.config["DEMO_PASSWORD"])
+    if result is None:
+        if not if_empty:
+            raise click.ClickException("The database already has networks; demo data not loaded")
+        return
+    db.session.commit()
+    click.echo("Demo networks loaded.")
+
+
+@click.command("demo-accounts")
+def demo_accounts():
+    """Print the demo accounts and their roles."""
+    password = current_app.config["DEMO_PASSWORD"]
+    click.echo(f"\nDemo accounts (password for all: {password})")
+    for email, role, network in demo.DEMO_ACCOUNTS:
+        click.echo(f"  {email:38} {role:24} {network}")
+    click.echo("")
+
+
+def init_app(app: Flask) -> None:
+    for command in (create_admin, create_network, seed_demo, demo_accounts):
+        app.cli.add_command(command)

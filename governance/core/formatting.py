@@ -1,0 +1,46 @@
+"""How dates, times and money are shown: `22 November 2026`, `£1,234.56`."""
+
+from datetime import UTC, date, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def format_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(LONDON) if value.tzinfo else value
+    return f"{value.day} {value:%B %Y}"
+
+
+def format_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    local = value.astimezone(LONDON) if value.tzinfo else value.replace(tzinfo=UTC)
+    return f"{format_date(local)} at {local:%H:%M}"
+
+
+def format_money(pence: int | None) -> str:
+    if pence is None:
+        return ""
+    sign = "-" if pence < 0 else ""
+    pounds, rest = divmod(abs(pence), 100)
+    return f"{sign}£{pounds:,}.{rest:02d}"
+
+
+def parse_money(text: str) -> int:
+    """Turn '£1,234.56' or '1234.5' into integer pence; raise ValueError when it is not money."""
+    cleaned = (text or "").strip().replace("£", "").replace(",", "")
+    try:
+        amount = Decimal(cleaned)
+    except InvalidOperation as exc:
+        raise ValueError("Enter an amount in pounds and pence, like 1,234.56") from exc
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValueError("Enter an amount with no more than 2 decimal places")
+    return int((amount * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def format_number(value: int | None) -> str:
+    return "" if value is None else f"{value:,}"

@@ -1,0 +1,55 @@
+"""Form pieces shared by every module: the NHS date input and the edit-version field."""
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from wtforms import Field, HiddenField
+from wtforms.validators import StopValidation
+
+
+class DateInputField(Field):
+    """A date entered as day, month and year boxes (the NHS.UK date input pattern)."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.parts = {"day": "", "month": "", "year": ""}
+
+    def process(self, formdata, data=None, extra_filters=None):
+        self.process_errors = []
+        self.data = data if isinstance(data, date) else None
+        if self.data:
+            self.parts = {"day": str(self.data.day), "month": str(self.data.month),
+                          "year": str(self.data.year)}
+        self.raw_data = None
+        if formdata is None:
+            return
+        keys = [f"{self.name}[{part}]" for part in ("day", "month", "year")]
+        if not any(k in formdata for k in keys):
+            return
+        self.parts = {part: (formdata.get(k) or "").strip()
+                      for part, k in zip(("day", "month", "year"), keys, strict=True)}
+        self.raw_data = list(self.parts.values())
+        self.data = None
+        if not any(self.parts.values()):
+            return
+        try:
+            self.data = date(int(self.parts["year"]), int(self.parts["month"]),
+                             int(self.parts["day"]))
+        except ValueError:
+            self.process_errors.append(f"{self.label.text} must be a real date")
+        if self.data and self.data.year < 1900:
+            self.data = None
+            self.process_errors.append(f"{self.label.text} must include a 4-digit year")
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation(self.process_errors[0])
+
+    def _value(self):
+        return self.parts
+
+
+class VersionedForm(FlaskForm):
+    """A form that edits an existing record and carries the version it was opened at."""
+
+    version = HiddenField()

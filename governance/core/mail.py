@@ -1,0 +1,25 @@
+"""Outgoing mail: SMTP when MAIL_SERVER is set, otherwise the message goes to the log."""
+
+import smtplib
+from email.message import EmailMessage
+
+from flask import current_app
+
+
+def send_mail(to: str, subject: str, body: str) -> None:
+    """Send a plain-text message, or log it when no mail server is configured."""
+    cfg = current_app.config
+    message = EmailMessage()
+    message["From"] = cfg["MAIL_SENDER"]
+    message["To"] = to
+    message["Subject"] = subject
+    message.set_content(body)
+    if not cfg["MAIL_SERVER"]:
+        current_app.logger.warning("Mail not configured; message to %s:\n%s\n%s", to, subject, body)
+        return
+    with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=10) as smtp:
+        if cfg["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if cfg["MAIL_USERNAME"]:
+            smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"])
+        smtp.send_message(message)

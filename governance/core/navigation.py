@@ -1,0 +1,29 @@
+"""The header navigation: one list, filtered by what the member's role may see. No queries."""
+
+from flask import current_app, g, request, url_for
+
+from governance.core.permissions import Permission, can
+
+ITEMS = [
+    ("Overview", "networks.dashboard", Permission.NETWORK_VIEW),
+    ("Partners", "partners.index", Permission.PARTNERS_VIEW),
+    ("MOUs", "mous.index", Permission.MOUS_VIEW),
+    ("Documents", "documents.index", Permission.DOCUMENTS_VIEW),
+    ("Members", "networks.members", Permission.MEMBERS_MANAGE),
+    ("Audit trail", "audit.index", Permission.AUDIT_VIEW),
+]
+
+
+def navigation_items() -> list[dict]:
+    if g.get("network") is None:
+        return []
+    items = []
+    for label, endpoint, permission in ITEMS:
+        if endpoint not in current_app.view_functions or not can(permission):
+            continue
+        blueprint = endpoint.split(".")[0]
+        current = request.endpoint == endpoint or (
+            blueprint != "networks" and request.blueprint == blueprint
+        )
+        items.append({"text": label, "href": url_for(endpoint), "active": current})
+    return items

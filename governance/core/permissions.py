@@ -1,0 +1,132 @@
+"""Roles, permissions and the one policy that maps them. Every view declares a permission.
+
+A view declares what it needs with @requires(Permission.X). A before-request hook
+refuses any endpoint that declares nothing (deny by default).
+"""
+
+from enum import StrEnum
+
+from flask import abort, current_app, g, redirect, request, url_for
+from flask_login import current_user
+
+
+class Role(StrEnum):
+    NETWORK_ADMIN = "network_admin"
+    BOARD_SECRETARY = "board_secretary"
+    BOARD_MEMBER = "board_member"
+    PARTNER_REPRESENTATIVE = "partner_representative"
+    PATIENT_PANEL_MEMBER = "patient_panel_member"
+    OBSERVER = "observer"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+
+ROLE_LABELS = {
+    Role.NETWORK_ADMIN: "Network admin",
+    Role.BOARD_SECRETARY: "Board secretary",
+    Role.BOARD_MEMBER: "Board member",
+    Role.PARTNER_REPRESENTATIVE: "Partner representative",
+    Role.PATIENT_PANEL_MEMBER: "Patient panel member",
+    Role.OBSERVER: "Observer",
+}
+
+
+class Permission(StrEnum):
+    # Outside any network
+    PUBLIC = "public"
+    SIGNED_IN = "signed_in"
+    SITE_ADMIN = "site_admin"
+    # Inside a network
+    NETWORK_VIEW = "network.view"
+    NETWORK_EDIT = "network.edit"
+    MEMBERS_MANAGE = "members.manage"
+    AUDIT_VIEW = "audit.view"
+    DOCUMENTS_VIEW = "documents.view"
+    DOCUMENTS_ISSUE = "documents.issue"
+    PARTNERS_VIEW = "partners.view"
+    PARTNERS_EDIT = "partners.edit"
+    MOUS_VIEW = "mous.view"
+    MOUS_DRAFT = "mous.draft"
+    MOUS_COMMENT = "mous.comment"
+    MOUS_SIGN = "mous.sign"
+
+
+OUTSIDE_NETWORK = {Permission.PUBLIC, Permission.SIGNED_IN, Permission.SITE_ADMIN}
+
+_EVERYONE = {Permission.NETWORK_VIEW, Permission.PARTNERS_VIEW}
+_READERS = _EVERYONE | {Permission.DOCUMENTS_VIEW, Permission.MOUS_VIEW, Permission.MOUS_COMMENT}
+_EDITORS = _READERS | {
+    Permission.AUDIT_VIEW,
+    Permission.DOCUMENTS_ISSUE,
+    Permission.PARTNERS_EDIT,
+    Permission.MOUS_DRAFT,
+}
+
+POLICY: dict[Role, frozenset[Permission]] = {
+    Role.NETWORK_ADMIN: frozenset(_EDITORS | {Permission.MEMBERS_MANAGE, Permission.NETWORK_EDIT}),
+    Role.BOARD_SECRETARY: frozenset(_EDITORS),
+    Role.BOARD_MEMBER: frozenset(_READERS),
+    Role.PARTNER_REPRESENTATIVE: frozenset(_READERS | {Permission.MOUS_SIGN}),
+    Role.PATIENT_PANEL_MEMBER: frozenset(_EVERYONE),
+    Role.OBSERVER: frozenset(_READERS - {Permission.MOUS_COMMENT}),
+}
+
+
+def role_can(role: str | None, permission: Permission) -> bool:
+    if role is None:
+        return False
+    return permission in POLICY.get(Role(role), frozenset())
+
+
+def can(permission: Permission) -> bool:
+    """Whether the signed-in user may do this in the current request's network."""
+    if permission == Permission.PUBLIC:
+        return True
+    if not current_user.is_authenticated:
+        return False
+    if permission == Permission.SIGNED_IN:
+        return True
+    if permission == Permission.SITE_ADMIN:
+        return bool(current_user.is_site_admin)
+    membership = g.get("membership")
+    return membership is not None and role_can(membership.role, permission)
+
+
+def requires(permission: Permission):
+    """Declare the permission a view needs; enforced before the request by `enforce`."""
+
+    def decorate(view):
+        view.accord_permission = permission
+        return view
+
+    return decorate
+
+
+def declared_permission(endpoint: str | None):
+    if endpoint is None:
+        return None
+    if endpoint == "static" or endpoint.endswith(".static"):
+        return Permission.PUBLIC
+    view = current_app.view_functions.get(endpoint)
+    return getattr(view, "accord_permission", None)
+
+
+def enforce():
+    """Before-request hook: deny by default, ask to sign in, then check the role."""
+    if request.endpoint is None:
+        return None  # routing failed: the 404/405 handler answers
+    permission = declared_permission(request.endpoint)
+    if permission is None:
+        current_app.logger.error("endpoint %s declares no permission", request.endpoint)
+        abort(403)
+    if permission == Permission.PUBLIC:
+        return None
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    if permission not in OUTSIDE_NETWORK and g.get("network") is None:
+        abort(404)
+    if not can(permission):
+        abort(403)
+    return None

@@ -1,0 +1,157 @@
+"""The steps create_app runs: extensions, templates, blueprints, hooks, error pages, CLI."""
+
+import os
+
+from flask import Flask, g, render_template, request
+from flask_wtf.csrf import CSRFError
+from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from governance.core import formatting, permissions
+from governance.extensions import csrf, db, login_manager, migrate
+
+BLUEPRINTS = [
+    "governance.system.views",
+    "governance.auth.views",
+    "governance.networks.views",
+    "governance.audit.views",
+    "governance.documents.views",
+    "governance.partners.views",
+    "governance.mous.views",
+]
+
+CSP = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+def register_extensions(app: Flask) -> None:
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        os.makedirs(app.instance_path, exist_ok=True)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql://"):
+        uri = app.config["SQLALCHEMY_DATABASE_URI"].replace("postgresql://", "postgresql+psycopg://", 1)
+        app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Sign in to continue."
+    login_manager.session_protection = "strong"
+    from governance.auth import services as auth_services
+
+    login_manager.user_loader(auth_services.load_user)
+    import governance.models  # noqa: F401  every model registered before first use
+
+
+def register_templates(app: Flask) -> None:
+    # The NHS.UK Jinja macros read nested params that may be absent: they need chainable undefined.
+    app.jinja_options = {**app.jinja_options, "undefined": ChainableUndefined}
+    app.jinja_env.undefined = ChainableUndefined
+    app.jinja_loader = ChoiceLoader([
+        FileSystemLoader(app.template_folder),
+        PackageLoader("nhsuk_frontend_jinja"),
+    ])
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.filters.update(
+        date=formatting.format_date,
+        datetime=formatting.format_datetime,
+        money=formatting.format_money,
+        number=formatting.format_number,
+    )
+    app.jinja_env.globals.update(can=permissions.can, Permission=permissions.Permission)
+    from governance.core.navigation import navigation_items
+
+    @app.context_processor
+    def layout_context():
+        return {"network": g.get("network"), "membership": g.get("membership"),
+                "navigation": navigation_items()}
+
+
+def register_blueprints(app: Flask) -> None:
+    import importlib
+
+    for name in BLUEPRINTS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if name.startswith(exc.name or "?"):
+                continue  # module not built yet
+            raise
+        app.register_blueprint(module.bp)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from governance.networks.services import load_request_network, release_request_network
+
+    app.before_request(load_request_network)
+    app.before_request(permissions.enforce)
+    app.teardown_request(release_request_network)
+
+    @app.url_defaults
+    def add_network_slug(endpoint, values):
+        network = g.get("network")
+        if network is not None and "network_slug" not in values:
+            if app.url_map.is_endpoint_expecting(endpoint, "network_slug"):
+                values["network_slug"] = network.slug
+
+    @app.url_value_preprocessor
+    def pop_network_slug(endpoint, values):
+        if values and "network_slug" in values:
+            g.network_slug = values.pop("network_slug")
+
+    @app.after_request
+    def security_headers(response):
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        if request.endpoint and not request.endpoint.endswith("static"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+
+def _error_page(template: str, status: int):
+    def handler(error):
+        if status == 500:
+            db.session.rollback()
+        return render_template(template, error=error), status
+
+    return handler
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(400, _error_page("errors/400.html", 400))
+    app.register_error_handler(CSRFError, _error_page("errors/400.html", 400))
+    app.register_error_handler(403, _error_page("errors/403.html", 403))
+    app.register_error_handler(404, _error_page("errors/404.html", 404))
+    app.register_error_handler(405, _error_page("errors/404.html", 405))
+    app.register_error_handler(413, _error_page("errors/413.html", 413))
+    app.register_error_handler(500, _error_page("errors/500.html", 500))
+
+
+def register_cli(app: Flask) -> None:
+    from governance import cli
+
+    cli.init_app(app)
