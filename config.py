@@ -52,9 +52,8 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
-    SECRET_KEY = "testing-secret-key"
+    SECRET_KEY = "testing-secret-key"  # noqa: S105 - tests only
     WTF_CSRF_ENABLED = False
-    DEMO_PASSWORD = "accord-demo"
 
 
 class ProductionConfig(Config):

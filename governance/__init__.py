@@ -5,7 +5,8 @@ from flask import Flask
 from config import BASE_DIR, Config, config_from_environment
 
 
-def create_app(config: Config | type | dict | None = None) -> Flask:
+def create_app(config: Config | type | None = None, overrides: dict | None = None) -> Flask:
+    """Build the app from a config class (default: from ACCORD_ENV) and optional overrides."""
     app = Flask(
         __name__,
         instance_path=str(BASE_DIR / "instance"),
@@ -14,11 +15,8 @@ def create_app(config: Config | type | dict | None = None) -> Flask:
     )
     if config is None:
         config = config_from_environment()
-    if isinstance(config, dict):
-        app.config.from_object(Config())
-        app.config.from_mapping(config)
-    else:
-        app.config.from_object(config)
+    app.config.from_object(config)
+    app.config.from_mapping(overrides or {})
 
     from governance import setup
 

@@ -111,9 +111,9 @@ def register_request_hooks(app: Flask) -> None:
     @app.url_defaults
     def add_network_slug(endpoint, values):
         network = g.get("network")
-        if network is not None and "network_slug" not in values:
-            if app.url_map.is_endpoint_expecting(endpoint, "network_slug"):
-                values["network_slug"] = network.slug
+        if (network is not None and "network_slug" not in values
+                and app.url_map.is_endpoint_expecting(endpoint, "network_slug")):
+            values["network_slug"] = network.slug
 
     @app.url_value_preprocessor
     def pop_network_slug(endpoint, values):

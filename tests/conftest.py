@@ -1,0 +1,167 @@
+"""Fixtures: app, db, client, login_as(role), a query counter, a real SMTP server, PostgreSQL."""
+
+import os
+import shutil
+from contextlib import contextmanager
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import event
+
+from config import TestingConfig
+from governance import create_app
+from governance.extensions import db as _db
+from tests import factories
+from tests.postgres import PostgresServer
+
+
+def build_app(database_uri: str, **overrides):
+    return create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": database_uri, **overrides})
+
+
+def migrate_to_head(app) -> None:
+    with app.app_context():
+        upgrade()
+        _db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    migrate_to_head(build_app(f"sqlite:///{path}"))
+    return path
+
+
+@contextmanager
+def running_app(uri: str, **overrides):
+    app = build_app(uri, **overrides)
+    with app.app_context():
+        try:
+            yield app
+        finally:
+            _db.session.remove()
+            _db.engine.dispose()
+
+
+@pytest.fixture
+def app(sqlite_template, tmp_path):
+    path = tmp_path / "accord.sqlite3"
+    shutil.copy(sqlite_template, path)
+    with running_app(f"sqlite:///{path}") as app:
+        yield app
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    server = PostgresServer().start()
+    try:
+        template = server.create_database()
+        migrate_to_head(build_app(server.url(template)))
+        server.template = template
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pg_app(postgres_server):
+    name = postgres_server.create_database(template=postgres_server.template)
+    try:
+        with running_app(postgres_server.url(name)) as app:
+            yield app
+    finally:
+        postgres_server.drop_database(name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_app(request):
+    """The same test on the embedded SQLite and on a real PostgreSQL server."""
+    fixture = "app" if request.param == "sqlite" else "pg_app"
+    return request.getfixturevalue(fixture)
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def network(app):
+    network = factories.make_network(name="Riverside Test Network", slug="riverside-test")
+    _db.session.commit()
+    return network
+
+
+@pytest.fixture
+def login_as(app, client, network):
+    """login_as(role, network=None, **membership fields) -> Membership, signed in on `client`."""
+
+    def login(role, in_network=None, user=None, **kw):
+        membership = factories.make_member(in_network or network, role, user=user, **kw)
+        _db.session.commit()
+        response = client.post("/sign-in", data={"email": membership.user.email,
+                                                 "password": factories.PASSWORD})
+        assert response.status_code == 302, "sign-in failed"
+        return membership
+
+    return login
+
+
+@pytest.fixture
+def count_queries(app):
+    """with count_queries() as counter: ...; counter.count is the number of SQL statements."""
+
+    @contextmanager
+    def counting():
+        class Counter:
+            count = 0
+            statements: list[str] = []
+
+        counter = Counter()
+        counter.statements = []
+
+        def before(conn, cursor, statement, parameters, context, executemany):
+            counter.count += 1
+            counter.statements.append(statement)
+
+        event.listen(_db.engine, "before_cursor_execute", before)
+        try:
+            yield counter
+        finally:
+            event.remove(_db.engine, "before_cursor_execute", before)
+
+    return counting
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real local SMTP server (aiosmtpd); app mail goes to it. Yields the list of messages."""
+    from aiosmtpd.controller import Controller
+
+    from tests.postgres import free_port
+
+    class Collector:
+        def __init__(self):
+            self.messages = []
+
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd API
+            self.messages.append(envelope)
+            return "250 Message accepted"
+
+    handler = Collector()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    try:
+        yield handler.messages
+    finally:
+        controller.stop()
+
+
+os.environ.setdefault("ACCORD_ENV", "testing")
