@@ -44,6 +44,8 @@ class Config:
     LOGIN_THROTTLE_MINUTES = 15
     PER_PAGE = 25
     UPLOAD_MAX_BYTES = 5 * 1024 * 1024
+    # Number of proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
+    PROXY_HOPS = int(os.environ.get("PROXY_HOPS", 0))
 
 
 class DevelopmentConfig(Config):

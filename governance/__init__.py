@@ -26,4 +26,9 @@ def create_app(config: Config | type | None = None, overrides: dict | None = Non
     setup.register_request_hooks(app)
     setup.register_error_handlers(app)
     setup.register_cli(app)
+    if app.config.get("PROXY_HOPS"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     return app
