@@ -74,6 +74,7 @@ def register_templates(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters.update(
+        css_string=formatting.css_string,
         date=formatting.format_date,
         datetime=formatting.format_datetime,
         money=formatting.format_money,

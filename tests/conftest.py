@@ -5,7 +5,9 @@ import shutil
 from contextlib import contextmanager
 
 import pytest
+from flask import g, request_started
 from flask_migrate import upgrade
+from jinja2 import BytecodeCache
 from sqlalchemy import event
 
 from config import TestingConfig
@@ -15,8 +17,27 @@ from tests import factories
 from tests.postgres import PostgresServer
 
 
+class _SharedBytecodeCache(BytecodeCache):
+    """Compiled templates kept in memory for the whole run: each test's new app skips recompiling."""
+
+    def __init__(self):
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_TEMPLATE_CACHE = _SharedBytecodeCache()
+
+
 def build_app(database_uri: str, **overrides):
-    return create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": database_uri, **overrides})
+    app = create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": database_uri, **overrides})
+    app.jinja_env.bytecode_cache = _TEMPLATE_CACHE
+    return app
 
 
 def migrate_to_head(app) -> None:
@@ -32,9 +53,20 @@ def sqlite_template(tmp_path_factory):
     return path
 
 
+def _fresh_request_globals(sender, **extra):
+    """Each request starts with an empty `g`, as in production.
+
+    Tests hold an app context, and Flask reuses it for the test client's requests; without this
+    `g` (the signed-in user cached by Flask-Login, the current network) would leak from one
+    request into the next, even across different clients.
+    """
+    g.__dict__.clear()
+
+
 @contextmanager
 def running_app(uri: str, **overrides):
     app = build_app(uri, **overrides)
+    request_started.connect(_fresh_request_globals, app)
     with app.app_context():
         try:
             yield app

@@ -11,7 +11,8 @@ from governance.networks.models import Membership, Network
 from governance.partners.models import Partner, PartnerKind
 
 PASSWORD = "correct-horse-battery"
-_PASSWORD_HASH = generate_password_hash(PASSWORD, method="scrypt")
+# Still scrypt, at a lower cost than production so that signing in takes milliseconds in tests.
+_PASSWORD_HASH = generate_password_hash(PASSWORD, method="scrypt:4096:8:1")
 _seq = itertools.count(1)
 
 
@@ -57,3 +58,81 @@ def make_member(network: Network, role: Role | str = Role.BOARD_MEMBER, user: Us
     db.session.add(membership)
     db.session.flush()
     return membership
+
+
+def make_invitation(network: Network, email: str | None = None, role: Role | str = Role.BOARD_MEMBER,
+                    **kw):
+    """An invitation to `network`; returns (invitation, raw token for the link)."""
+    from datetime import timedelta
+
+    from governance.core import tokens
+    from governance.core.db import utcnow
+    from governance.networks.models import Invitation
+
+    raw, hashed = tokens.new_token()
+    values = {"network_id": network.id, "email": email or f"invitee{next(_seq)}@example.org",
+              "role": Role(role).value, "token_hash": hashed, "expires_at": utcnow() + timedelta(days=7)}
+    values.update(kw)
+    invitation = Invitation(**values)
+    db.session.add(invitation)
+    db.session.flush()
+    return invitation, raw
+
+
+def make_document(network: Network, title: str = "Board terms of reference", pdf: bytes | None = None,
+                  **kw):
+    """An archived (issued) document with placeholder PDF bytes."""
+    from governance.documents.services import archive_document
+
+    kw.setdefault("kind", "terms_of_reference")
+    kw.setdefault("actor", None)
+    return archive_document(network, title=title, pdf=pdf or b"%PDF-1.7 test " + title.encode(), **kw)
+
+
+def make_status_change(partner: Partner, status: str = "active", effective_on=None, **kw):
+    """A membership status change for a partner (default: active from 1 April 2025)."""
+    from datetime import date
+
+    from governance.partners.models import PartnerStatusChange
+
+    change = PartnerStatusChange(network_id=partner.network_id, partner_id=partner.id, status=status,
+                                 effective_on=effective_on or date(2025, 4, 1), **kw)
+    db.session.add(change)
+    db.session.flush()
+    db.session.expire(partner, ["status_changes"])
+    return change
+
+
+def make_list_size(partner: Partner, patients: int = 10_000, as_of=None, **kw):
+    """A registered list size for a GP practice (default: as of 1 April 2025)."""
+    from datetime import date
+
+    from governance.partners.models import ListSize
+
+    size = ListSize(network_id=partner.network_id, partner_id=partner.id, patients=patients,
+                    as_of=as_of or date(2025, 4, 1), **kw)
+    db.session.add(size)
+    db.session.flush()
+    db.session.expire(partner, ["list_sizes"])
+    return size
+
+
+def make_contact(partner: Partner, **kw):
+    from governance.partners.models import PartnerContact
+
+    n = next(_seq)
+    values = {"network_id": partner.network_id, "partner_id": partner.id, "name": f"Contact {n}",
+              "job_title": "Practice manager", "email": f"contact{n}@example.org", "phone": "01632 960 000"}
+    values.update(kw)
+    contact = PartnerContact(**values)
+    db.session.add(contact)
+    db.session.flush()
+    return contact
+
+
+def make_practice(network: Network, patients: int = 10_000, joined=None, as_of=None, **kw) -> Partner:
+    """An active GP practice with one list size."""
+    practice = make_partner(network, kind=PartnerKind.GP_PRACTICE.value, **kw)
+    make_status_change(practice, "active", joined)
+    make_list_size(practice, patients, as_of)
+    return practice

@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -10,7 +10,7 @@ from governance.auth.models import LoginAttempt, PasswordResetToken, User
 from governance.core import audit, tokens
 from governance.core.db import utcnow
 from governance.core.errors import ServiceError
-from governance.core.mail import send_mail
+from governance.core.mail import external_url, send_mail
 from governance.extensions import db
 
 GENERIC_LOGIN_ERROR = "Enter a correct email address and password"
@@ -110,7 +110,7 @@ def request_password_reset(email: str) -> None:
     db.session.add(PasswordResetToken(user_id=user.id, token_hash=hashed,
                                       expires_at=utcnow() + timedelta(hours=hours)))
     db.session.flush()
-    link = current_app.config["EXTERNAL_URL"].rstrip("/") + url_for("auth.reset_password", token=raw)
+    link = external_url("auth.reset_password", token=raw)
     send_mail(user.email, "Reset your Accord password",
               f"Hello {user.full_name},\n\nUse this link within {hours} hours to choose a new "
               f"password for Accord:\n\n{link}\n\nIf you did not ask for this, ignore this email.\n")

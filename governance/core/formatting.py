@@ -4,6 +4,8 @@ from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from zoneinfo import ZoneInfo
 
+from markupsafe import Markup
+
 LONDON = ZoneInfo("Europe/London")
 
 
@@ -44,3 +46,10 @@ def parse_money(text: str) -> int:
 
 def format_number(value: int | None) -> str:
     return "" if value is None else f"{value:,}"
+
+
+def css_string(value) -> Markup:
+    """A quoted CSS string for `content:` inside <style>, where HTML escaping would show as `&amp;`."""
+    text = "" if value is None else str(value)
+    escaped = "".join(c if c.isalnum() or c in " .,-_'()&:/" else f"\\{ord(c):x} " for c in text)
+    return Markup(f'"{escaped}"')

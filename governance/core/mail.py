@@ -6,6 +6,12 @@ from email.message import EmailMessage
 from flask import current_app
 
 
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for an email, from EXTERNAL_URL; works in CLI commands too (no request)."""
+    path = current_app.url_map.bind("accord.invalid").build(endpoint, values)
+    return current_app.config["EXTERNAL_URL"].rstrip("/") + path
+
+
 def send_mail(to: str, subject: str, body: str) -> None:
     """Send a plain-text message, or log it when no mail server is configured."""
     cfg = current_app.config

@@ -22,6 +22,11 @@ def make_append_only(table: str) -> None:
             f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
             "FOR EACH ROW EXECUTE FUNCTION accord_refuse_change()"
         )
+        # Row triggers do not fire for TRUNCATE, which would otherwise empty the table.
+        op.execute(
+            f"CREATE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+            "FOR EACH STATEMENT EXECUTE FUNCTION accord_refuse_change()"
+        )
 
 
 def drop_append_only(table: str) -> None:
@@ -31,3 +36,10 @@ def drop_append_only(table: str) -> None:
         op.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete")
     elif dialect == "postgresql":
         op.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
+        op.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}")
+        # The shared function goes with the last trigger that uses it, so downgrade leaves nothing.
+        op.execute(
+            "DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid "
+            "WHERE p.proname = 'accord_refuse_change') THEN "
+            "DROP FUNCTION IF EXISTS accord_refuse_change(); END IF; END $$"
+        )

@@ -3,7 +3,7 @@
 import re
 from datetime import timedelta
 
-from flask import abort, current_app, g, url_for
+from flask import abort, current_app, g
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -14,7 +14,7 @@ from governance.core import audit, tenancy, tokens
 from governance.core.concurrency import check_version
 from governance.core.db import utcnow
 from governance.core.errors import ServiceError
-from governance.core.mail import send_mail
+from governance.core.mail import external_url, send_mail
 from governance.core.permissions import Role
 from governance.extensions import db
 from governance.networks.models import CareModel, Invitation, Membership, Network
@@ -193,7 +193,7 @@ def invite(network: Network, email: str, role: str, actor: User | None, *, full_
     )
     db.session.add(invitation)
     db.session.flush()
-    link = current_app.config["EXTERNAL_URL"].rstrip("/") + url_for("auth.accept_invitation", token=raw)
+    link = external_url("auth.accept_invitation", token=raw)
     inviter = actor.full_name if actor else "The Accord administrator"
     send_mail(email, f"You are invited to {network.name} on Accord",
               f"{inviter} has invited you to join {network.name} on Accord as "

@@ -1,10 +1,23 @@
+from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from governance.core.db import Audited, NetworkScoped, Timestamped, Versioned
+from governance.core.db import AppendOnly, Audited, NetworkScoped, Timestamped, UTCDateTime, Versioned, utcnow
+from governance.core.formatting import LONDON
 from governance.extensions import db
+
+
+def local_today() -> date:
+    """Today's date in England, which is what 'current' means for statuses and list sizes."""
+    return datetime.now(LONDON).date()
+
+
+def _latest_by(items, day: date, attr: str):
+    """The item dated latest on or before a day; among items of the same date, the last recorded."""
+    candidates = [item for item in items if getattr(item, attr) <= day]
+    return max(candidates, key=lambda item: (getattr(item, attr), item.id or 0), default=None)
 
 
 class PartnerKind(StrEnum):
@@ -38,6 +51,19 @@ PARTNER_KIND_LABELS = {
 }
 
 
+class MembershipStatus(StrEnum):
+    """Where a partner stands in the partnership."""
+
+    PROSPECTIVE = "prospective"
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    LEFT = "left"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
 class Partner(NetworkScoped, Audited, Versioned, Timestamped, db.Model):
     """An organisation in the partnership: a GP practice, a trust, the council, ..."""
 
@@ -53,10 +79,112 @@ class Partner(NetworkScoped, Audited, Versioned, Timestamped, db.Model):
     notes: Mapped[str] = mapped_column(Text, default="")
 
     representatives = relationship("Membership", back_populates="partner")
+    contacts: Mapped[list["PartnerContact"]] = relationship(
+        back_populates="partner", order_by="PartnerContact.id")
+    status_changes: Mapped[list["PartnerStatusChange"]] = relationship(
+        back_populates="partner",
+        order_by="(PartnerStatusChange.effective_on, PartnerStatusChange.id)")
+    list_sizes: Mapped[list["ListSize"]] = relationship(
+        back_populates="partner", order_by="(ListSize.as_of, ListSize.id)")
 
     @property
     def kind_label(self) -> str:
         return PartnerKind(self.kind).label
 
+    @property
+    def is_gp_practice(self) -> bool:
+        return self.kind == PartnerKind.GP_PRACTICE
+
+    def status_change_on(self, day: date) -> "PartnerStatusChange | None":
+        """The change in force on a day: the latest effective by then (a later entry wins a tie)."""
+        return _latest_by(self.status_changes, day, "effective_on")
+
+    def status_on(self, day: date) -> MembershipStatus | None:
+        change = self.status_change_on(day)
+        return MembershipStatus(change.status) if change else None
+
+    @property
+    def joined_on(self) -> date | None:
+        """The first day the partner was an active member."""
+        return min((c.effective_on for c in self.status_changes
+                    if c.status == MembershipStatus.ACTIVE), default=None)
+
+    def list_size_on(self, day: date) -> "ListSize | None":
+        """The latest list size counted as of a day (a later entry for the same day wins)."""
+        return _latest_by(self.list_sizes, day, "as_of")
+
+    @property
+    def current_status(self) -> MembershipStatus | None:
+        return self.status_on(local_today())
+
+    @property
+    def current_list_size(self) -> "ListSize | None":
+        return self.list_size_on(local_today()) if self.is_gp_practice else None
+
     def __str__(self) -> str:
         return self.name
+
+
+class PartnerContact(NetworkScoped, Audited, Versioned, Timestamped, db.Model):
+    """A main contact at a partner organisation (not necessarily an Accord user)."""
+
+    __tablename__ = "partner_contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    job_title: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+
+    partner: Mapped[Partner] = relationship(back_populates="contacts")
+
+    def __str__(self) -> str:
+        return f"{self.name} (contact)"
+
+
+class PartnerStatusChange(NetworkScoped, AppendOnly, Audited, db.Model):
+    """A change of a partner's membership status from a date; the history is never rewritten."""
+
+    __tablename__ = "partner_status_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    effective_on: Mapped[date] = mapped_column(Date)
+    # Free text until the board decisions module lands; a board_decision_id FK will sit beside it.
+    decision_reference: Mapped[str] = mapped_column(String(200), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    partner: Mapped[Partner] = relationship(back_populates="status_changes")
+    recorded_by = relationship("User")
+
+    @property
+    def status_label(self) -> str:
+        return MembershipStatus(self.status).label
+
+    def __str__(self) -> str:
+        return f"{self.status_label} from {self.effective_on.isoformat()}"
+
+
+class ListSize(NetworkScoped, AppendOnly, Audited, db.Model):
+    """A GP practice's registered list size as of a date; a new count is a new row."""
+
+    __tablename__ = "list_sizes"
+    __table_args__ = (CheckConstraint("patients >= 0", name="patients_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), index=True)
+    patients: Mapped[int] = mapped_column(Integer)
+    as_of: Mapped[date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(20), default="entered")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    partner: Mapped[Partner] = relationship(back_populates="list_sizes")
+    recorded_by = relationship("User")
+
+    def __str__(self) -> str:
+        return f"{self.patients:,} patients as of {self.as_of.isoformat()}"

@@ -1,0 +1,113 @@
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import HiddenField, RadioField, SearchField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Email, Length, Optional, StopValidation
+
+from governance.core.forms import DateInputField, VersionedForm
+from governance.partners.models import PARTNER_KIND_LABELS, MembershipStatus
+
+KIND_CHOICES = [(kind.value, label) for kind, label in PARTNER_KIND_LABELS.items()]
+STATUS_CHOICES = [(status.value, status.label) for status in MembershipStatus]
+EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
+
+
+class WholeNumber:
+    """Turn '9,200' into 9200, or stop with a message; an empty box gives None."""
+
+    def __init__(self, message: str, required: str | None = None):
+        self.message = message
+        self.required = required
+
+    def __call__(self, form, field):
+        text = (field.data or "").replace(",", "").replace(" ", "") if isinstance(field.data, str) else ""
+        if not text:
+            field.data = None
+            if self.required:
+                raise StopValidation(self.required)
+            return
+        if not text.isdigit():
+            raise StopValidation(self.message)
+        field.data = int(text)
+
+
+class PartnerFields:
+    name = StringField("Name", validators=[DataRequired("Enter the organisation's name"), Length(max=200)])
+    kind = SelectField("Kind of organisation", choices=KIND_CHOICES, validate_choice=False)
+    ods_code = StringField("ODS code (optional)", validators=[Length(max=12)],
+                           description="The NHS Organisation Data Service code, like A81001 for a GP "
+                                       "practice or RYX for a trust")
+    address = TextAreaField("Address (optional)", validators=[Length(max=1000)])
+    website = StringField("Website (optional)", validators=[Length(max=300)])
+    notes = TextAreaField("Notes (optional)", validators=[Length(max=5000)])
+
+
+class PartnerForm(PartnerFields, VersionedForm):
+    pass
+
+
+class NewPartnerForm(PartnerFields, FlaskForm):
+    status = RadioField("Membership status", choices=STATUS_CHOICES[:2], default="active",
+                        validate_choice=False)
+    status_from = DateInputField("Status from", validators=[DataRequired("Enter the date this status starts")])
+    decision_reference = StringField(
+        "Board decision (optional)", validators=[Length(max=200)],
+        description="The minute or decision that approved this, like Board minute 2026/14")
+    list_size = StringField("Registered list size (GP practices only, optional)",
+                            validators=[WholeNumber("Enter the list size as a whole number, like 9200")])
+    list_size_as_of = DateInputField("List size as of", validators=[Optional()],
+                                     description="The date the list was counted. For example, 1 10 2026")
+
+
+class StatusChangeForm(FlaskForm):
+    status = RadioField("New membership status", choices=STATUS_CHOICES, validate_choice=False,
+                        validators=[DataRequired("Select the new membership status")])
+    effective_on = DateInputField("Takes effect on",
+                                  validators=[DataRequired("Enter the date the change takes effect")])
+    decision_reference = StringField(
+        "Board decision (optional)", validators=[Length(max=200)],
+        description="The minute or decision that approved this, like Board minute 2026/14")
+    note = TextAreaField("Note (optional)", validators=[Length(max=2000)])
+
+
+class ListSizeForm(FlaskForm):
+    patients = StringField("Registered list size", validators=[WholeNumber(
+        "Enter the list size as a whole number, like 9200", required="Enter the registered list size")])
+    as_of = DateInputField("As of", validators=[DataRequired("Enter the date the list was counted")],
+                           description="The date the list was counted. For example, 1 10 2026")
+
+
+class ContactFields:
+    name = StringField("Name", validators=[DataRequired("Enter the contact's name"), Length(max=200)])
+    job_title = StringField("Job title (optional)", validators=[Length(max=200)])
+    email = StringField("Email address (optional)", validators=[Optional(), Email(EMAIL_FORMAT), Length(max=254)])
+    phone = StringField("Phone number (optional)", validators=[Length(max=40)])
+
+
+class ContactForm(ContactFields, VersionedForm):
+    pass
+
+
+class NewContactForm(ContactFields, FlaskForm):
+    pass
+
+
+class PartnerSearchForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = SearchField("Search by name or ODS code", validators=[Length(max=100)])
+    kind = SelectField("Kind", choices=[("", "Any kind")] + KIND_CHOICES, validate_choice=False)
+    status = SelectField("Status", choices=[("", "Any status")] + STATUS_CHOICES, validate_choice=False)
+
+
+class ImportForm(FlaskForm):
+    what = RadioField("What are you importing?", default="partners", validate_choice=False, choices=[
+        ("partners", "New partner organisations"),
+        ("list_sizes", "List sizes for GP practices already in Accord")])
+    file = FileField("CSV file", description="A .csv file smaller than 200 KB. The first row must be "
+                                             "the column headings.")
+
+
+class ConfirmImportForm(FlaskForm):
+    what = HiddenField()
+    csv_text = HiddenField()

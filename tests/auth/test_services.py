@@ -1,0 +1,108 @@
+"""Accounts: scrypt passwords, sign-in with throttling, one-time expiring reset links."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from governance.auth import services
+from governance.auth.models import LoginAttempt, PasswordResetToken
+from governance.core import tokens
+from governance.core.db import utcnow
+from governance.core.errors import ServiceError
+from governance.extensions import db
+from tests import factories
+
+IP = "192.0.2.10"
+
+
+def test_passwords_are_stored_as_scrypt_hashes(app):
+    user = services.create_user("  Amara.Okafor@Example.ORG ", "Amara Okafor", "a long passphrase")
+    assert user.email == "amara.okafor@example.org"
+    assert user.password_hash.startswith("scrypt:")
+    assert "a long passphrase" not in user.password_hash
+    assert services.verify_password(user, "a long passphrase")
+    assert not services.verify_password(user, "a long passphrasE")
+    assert not services.verify_password(None, "anything")
+
+
+def test_short_passwords_and_duplicate_emails_are_refused(app):
+    with pytest.raises(ServiceError, match="at least 10 characters"):
+        services.create_user("a@example.org", "A", "short")
+    services.create_user("a@example.org", "A", "long enough password")
+    with pytest.raises(ServiceError, match="already exists"):
+        services.create_user("A@EXAMPLE.org", "A again", "long enough password")
+
+
+def test_authenticate_records_every_attempt(app):
+    user = factories.make_user(email="gp@example.org")
+    db.session.commit()
+    assert services.authenticate("GP@example.org ", factories.PASSWORD, IP) == user
+    assert user.last_login_at is not None
+    with pytest.raises(ServiceError) as error:
+        services.authenticate("gp@example.org", "wrong password", IP)
+    assert error.value.message == services.GENERIC_LOGIN_ERROR
+    attempts = db.session.execute(select(LoginAttempt.succeeded).order_by(LoginAttempt.id)).scalars()
+    assert list(attempts) == [True, False]
+
+
+def _fail(email, ip=IP, times=1, minutes_ago=0):
+    for _ in range(times):
+        db.session.add(LoginAttempt(email=email, ip_address=ip, succeeded=False,
+                                    attempted_at=utcnow() - timedelta(minutes=minutes_ago)))
+    db.session.flush()
+
+
+def test_throttling_counts_only_recent_failures(app):
+    factories.make_user(email="chair@example.org")
+    _fail("chair@example.org", times=10, minutes_ago=16)
+    _fail("chair@example.org", times=4)
+    assert not services.is_throttled("chair@example.org", IP)
+    _fail("chair@example.org")
+    assert services.is_throttled("chair@example.org", IP)
+    assert services.is_throttled("CHAIR@example.org", "198.51.100.1")  # per account, from anywhere
+    with pytest.raises(ServiceError, match="Too many failed sign-in attempts"):
+        services.authenticate("chair@example.org", factories.PASSWORD, "198.51.100.1")
+
+
+def test_throttling_per_address_spans_accounts(app):
+    for n in range(19):
+        _fail(f"guess{n}@example.org")
+    assert not services.is_throttled("someone@example.org", IP)
+    _fail("guess-last@example.org")
+    assert services.is_throttled("someone@example.org", IP)
+    assert not services.is_throttled("someone@example.org", "198.51.100.1")
+
+
+def test_a_reset_link_is_stored_only_as_a_hash_and_works_once(app, caplog):
+    user = factories.make_user(email="secretary@example.org")
+    db.session.commit()
+    services.request_password_reset("Secretary@example.org")
+    raw = caplog.text.split("/reset-password/")[1].split()[0]
+    stored = db.session.execute(select(PasswordResetToken)).scalar_one()
+    assert stored.token_hash == tokens.hash_token(raw) and raw not in stored.token_hash
+    assert timedelta(hours=1, minutes=59) < stored.expires_at - utcnow() <= timedelta(hours=2)
+
+    services.reset_password(raw, "a brand new password")
+    assert services.verify_password(user, "a brand new password")
+    with pytest.raises(ServiceError, match="expired or has already been used"):
+        services.reset_password(raw, "yet another password")
+
+
+def test_an_expired_reset_link_is_refused(app):
+    user = factories.make_user()
+    raw, hashed = tokens.new_token()
+    db.session.add(PasswordResetToken(user_id=user.id, token_hash=hashed,
+                                      expires_at=utcnow() - timedelta(seconds=1)))
+    db.session.flush()
+    assert services.find_reset_token(raw) is None
+    with pytest.raises(ServiceError):
+        services.reset_password(raw, "a brand new password")
+
+
+def test_no_reset_link_for_unknown_or_deactivated_accounts(app, caplog):
+    factories.make_user(email="gone@example.org", active=False)
+    services.request_password_reset("nobody@example.org")
+    services.request_password_reset("gone@example.org")
+    assert db.session.execute(select(func.count(PasswordResetToken.id))).scalar_one() == 0
+    assert "/reset-password/" not in caplog.text

@@ -1,0 +1,223 @@
+"""Sign-in, sign-out and password reset over HTTP, with a real SMTP server for the emails."""
+
+import re
+from datetime import timedelta
+from email import message_from_bytes, policy
+
+import pytest
+from sqlalchemy import select
+
+from governance.auth.models import PasswordResetToken, User
+from governance.auth.services import GENERIC_LOGIN_ERROR, THROTTLED_ERROR
+from governance.core.db import utcnow
+from governance.extensions import db
+from tests import factories
+
+
+@pytest.fixture
+def member(network):
+    membership = factories.make_member(network, "board_member")
+    db.session.commit()
+    return membership
+
+
+def sign_in(client, email, password=factories.PASSWORD, **extra):
+    return client.post("/sign-in", data={"email": email, "password": password, **extra},
+                       environ_base={"REMOTE_ADDR": extra.pop("ip", "192.0.2.1")})
+
+
+def signed_in(client) -> bool:
+    return client.get("/sign-out").status_code == 200
+
+
+def error_text(response) -> str:
+    """The error summary's text, without the echoed email address."""
+    page = response.get_data(as_text=True)
+    match = re.search(r'<div class="nhsuk-error-summary".*?</div>\s*</div>', page, re.S)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", match[0])).strip() if match else ""
+
+
+def test_sign_in_takes_a_member_to_their_network(client, network, member):
+    response = sign_in(client, member.user.email.upper())
+    assert response.status_code == 302 and response.headers["Location"] == "/networks"
+    response = client.get("/networks")
+    assert response.headers["Location"] == f"/n/{network.slug}/"
+    assert client.get(f"/n/{network.slug}/").status_code == 200
+
+
+def test_login_errors_never_reveal_whether_an_account_exists(client, member):
+    gone = factories.make_user(email="gone@example.org", active=False)
+    db.session.commit()
+    unknown = sign_in(client, "nobody@example.org", "wrong password", ip="192.0.2.2")
+    wrong = sign_in(client, member.user.email, "wrong password", ip="192.0.2.3")
+    deactivated = sign_in(client, gone.email, factories.PASSWORD, ip="192.0.2.4")
+    assert unknown.status_code == wrong.status_code == deactivated.status_code == 200
+    assert error_text(unknown) == error_text(wrong) == error_text(deactivated)
+    assert GENERIC_LOGIN_ERROR in error_text(unknown)
+    assert not signed_in(client)
+
+
+def test_throttled_after_5_failures_for_one_account_even_with_the_right_password(client, member):
+    for n in range(5):
+        assert GENERIC_LOGIN_ERROR in error_text(sign_in(client, member.user.email, "wrong", ip=f"192.0.2.{n}"))
+    response = sign_in(client, member.user.email, ip="198.51.100.7")
+    assert response.status_code == 200
+    assert THROTTLED_ERROR in error_text(response)
+    assert not signed_in(client)
+    # an unknown account is throttled with the very same words
+    for _ in range(5):
+        sign_in(client, "nobody@example.org", "wrong", ip="203.0.113.5")
+    assert error_text(sign_in(client, "nobody@example.org", ip="203.0.113.6")) == error_text(response)
+
+
+def test_throttled_after_20_failures_from_one_address_even_with_the_right_password(client, member):
+    for n in range(20):
+        sign_in(client, f"guess{n}@example.org", "wrong", ip="203.0.113.9")
+    response = sign_in(client, member.user.email, ip="203.0.113.9")
+    assert THROTTLED_ERROR in error_text(response)
+    assert not signed_in(client)
+    assert sign_in(client, member.user.email, ip="203.0.113.10").status_code == 302
+
+
+def test_a_deactivated_account_cannot_sign_in_or_keep_using_its_session(client, network, member):
+    assert sign_in(client, member.user.email).status_code == 302
+    assert client.get(f"/n/{network.slug}/").status_code == 200
+    member.user.active = False
+    db.session.commit()
+    response = client.get(f"/n/{network.slug}/")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/sign-in")
+    assert not signed_in(client)
+    assert GENERIC_LOGIN_ERROR in error_text(sign_in(client, member.user.email))
+
+
+@pytest.mark.parametrize("target", ["/n/riverside-test/", "/n/riverside-test/audit?page=2"])
+def test_next_takes_you_back_to_a_page_on_this_site(client, member, target):
+    response = client.post(f"/sign-in?next={target.replace('?', '%3F').replace('=', '%3D')}",
+                           data={"email": member.user.email, "password": factories.PASSWORD})
+    assert response.headers["Location"] == target
+
+
+@pytest.mark.parametrize("target", [
+    "//evil.example", "///evil.example", "http://evil.example", "https://evil.example/n/x/",
+    "https:evil.example", "javascript:alert(1)", "/\\evil.example", "\\\\evil.example",
+    "/\t/evil.example", "/\n/evil.example", " //evil.example", "evil.example",
+])
+def test_next_never_redirects_off_site(client, member, target):
+    response = client.post("/sign-in", query_string={"next": target},
+                           data={"email": member.user.email, "password": factories.PASSWORD})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/networks"
+    client.post("/sign-out")
+    response = client.post("/sign-in", data={"email": member.user.email, "password": factories.PASSWORD,
+                                              "next": target})
+    assert response.headers["Location"] == "/networks"
+
+
+def test_the_sign_in_page_keeps_next_for_the_form(client):
+    page = client.get("/sign-in?next=/n/riverside-test/").get_data(as_text=True)
+    assert 'name="next" value="/n/riverside-test/"' in page
+
+
+def test_remember_me_is_off_unless_asked_for(client, member):
+    response = sign_in(client, member.user.email)
+    assert not any(c.startswith("remember_token=") for c in response.headers.getlist("Set-Cookie"))
+    client.post("/sign-out")
+    response = sign_in(client, member.user.email, remember="y")
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("remember_token="))
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    client.post("/sign-out")
+    form = client.get("/sign-in").get_data(as_text=True)
+    box = re.search(r'<input[^>]*name="remember"[^>]*>', form)[0]
+    assert "checked" not in box
+
+
+def test_sign_out_needs_a_post(client, network, member):
+    sign_in(client, member.user.email)
+    page = client.get("/sign-out")
+    assert page.status_code == 200 and b"Sign out of Accord" in page.data
+    assert client.get(f"/n/{network.slug}/").status_code == 200  # GET did not sign out
+    response = client.post("/sign-out")
+    assert response.status_code == 302 and response.headers["Location"] == "/sign-in"
+    assert "You have signed out." in client.get("/sign-in").get_data(as_text=True)
+    assert client.get(f"/n/{network.slug}/").status_code == 302
+
+
+def test_sign_out_with_csrf_protection_needs_the_token(app, client, network, member):
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        page = client.get("/sign-in").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[1]
+        assert sign_in(client, member.user.email, csrf_token=token).status_code == 302
+        assert client.post("/sign-out").status_code == 400
+        assert client.get(f"/n/{network.slug}/").status_code == 200
+        page = client.get("/sign-out").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)[1]
+        assert client.post("/sign-out", data={"csrf_token": token}).status_code == 302
+        assert client.get(f"/n/{network.slug}/").status_code == 302
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+
+
+def _link(message, path):
+    body = message_from_bytes(message.content, policy=policy.default).get_body().get_content()
+    return re.search(rf"https?://\S+({path}/\S+)", body)
+
+
+def test_forgot_password_says_the_same_for_known_and_unknown_emails(client, member, smtp_server):
+    known = client.post("/forgot-password", data={"email": member.user.email})
+    unknown = client.post("/forgot-password", data={"email": "nobody@example.org"})
+    assert known.status_code == unknown.status_code == 200
+    normalise = lambda r, email: r.get_data(as_text=True).replace(email, "EMAIL")  # noqa: E731
+    assert normalise(known, member.user.email) == normalise(unknown, "nobody@example.org")
+    assert [m.rcpt_tos for m in smtp_server] == [[member.user.email]]
+
+
+def test_password_reset_by_email_is_one_time(app, client, member, smtp_server):
+    client.post("/forgot-password", data={"email": member.user.email})
+    assert len(smtp_server) == 1
+    message = smtp_server[0]
+    assert message.rcpt_tos == [member.user.email]
+    assert "Reset your Accord password" in message.content.decode()
+    link = _link(message, "/reset-password")
+    assert link[0].startswith(app.config["EXTERNAL_URL"])
+    path = link[1]
+
+    assert client.get(path).status_code == 200
+    response = client.post(path, data={"password": "a new passphrase", "confirm": "a new passphrase"})
+    assert response.status_code == 302 and response.headers["Location"] == "/sign-in"
+    assert GENERIC_LOGIN_ERROR in error_text(sign_in(client, member.user.email))
+    assert sign_in(client, member.user.email, "a new passphrase").status_code == 302
+    client.post("/sign-out")
+
+    for method in ("get", "post"):
+        reused = getattr(client, method)(path, data={"password": "third passphrase", "confirm": "third passphrase"})
+        assert reused.status_code == 404 and b"This link has expired or has already been used" in reused.data
+    assert sign_in(client, member.user.email, "third passphrase").status_code == 200
+
+
+def test_an_expired_reset_link_is_refused(client, member, smtp_server):
+    client.post("/forgot-password", data={"email": member.user.email})
+    path = _link(smtp_server[0], "/reset-password")[1]
+    token = db.session.execute(select(PasswordResetToken)).scalar_one()
+    token.expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    response = client.post(path, data={"password": "a new passphrase", "confirm": "a new passphrase"})
+    assert response.status_code == 404
+    db.session.rollback()
+    assert not db.session.get(User, member.user_id).password_hash.endswith("a new passphrase")
+    assert sign_in(client, member.user.email, "a new passphrase").status_code == 200
+
+
+def test_a_bad_new_password_re_renders_the_form(client, member, caplog):
+    client.post("/forgot-password", data={"email": member.user.email})
+    path = re.search(r"(/reset-password/\S+)", caplog.text)[1]
+    response = client.post(path, data={"password": "short", "confirm": "different"})
+    assert response.status_code == 200
+    assert "Password must be at least 10 characters" in error_text(response)
+
+
+def test_without_a_mail_server_the_link_goes_to_the_log(app, client, member, caplog):
+    assert app.config["MAIL_SERVER"] == ""
+    client.post("/forgot-password", data={"email": member.user.email})
+    assert "Mail not configured" in caplog.text
+    assert re.search(r"http://127\.0\.0\.1:5000/reset-password/\S+", caplog.text)

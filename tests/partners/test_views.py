@@ -1,0 +1,440 @@
+"""Partner pages: permissions per role, tenancy, bad input, edit conflicts, import, export, PDF, queries."""
+
+import io
+from datetime import date
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from governance.core import tenancy
+from governance.documents.models import IssuedDocument
+from governance.extensions import db
+from governance.partners import sections, services
+from governance.partners.models import ListSize, Partner, PartnerContact, PartnerStatusChange
+from tests import factories
+
+BASE = "/n/riverside-test/partners"
+EDITORS = ["network_admin", "board_secretary"]
+READERS = ["board_member", "partner_representative", "patient_panel_member", "observer"]
+
+
+def count(model) -> int:
+    return db.session.execute(select(func.count()).select_from(model)).scalar_one()
+
+
+@pytest.fixture
+def practice(network):
+    partner = factories.make_practice(network, 10_000, name="Oak Lane Surgery", ods_code="A81010")
+    contact = factories.make_contact(partner, name="Jo Bloggs")
+    db.session.commit()
+    partner.contact_id = contact.id
+    return partner
+
+
+def read_routes(p):
+    return [f"{BASE}/", f"{BASE}/?q=oak&kind=gp_practice&status=active&page=1", f"{BASE}/{p.id}",
+            f"{BASE}/population", f"{BASE}/export.csv"]
+
+
+def edit_get_routes(p):
+    return [f"{BASE}/new", f"{BASE}/{p.id}/edit", f"{BASE}/{p.id}/status", f"{BASE}/{p.id}/list-size",
+            f"{BASE}/{p.id}/contacts/new", f"{BASE}/{p.id}/contacts/{p.contact_id}", f"{BASE}/import"]
+
+
+def edit_post_routes(p):
+    return edit_get_routes(p) + [f"{BASE}/{p.id}/contacts/{p.contact_id}/remove", f"{BASE}/import/confirm",
+                                 f"{BASE}/membership-schedule"]
+
+
+def partner_form(**kw):
+    data = {"name": "Elm Tree Practice", "kind": "gp_practice", "ods_code": "A81020", "address": "2 Elm Road",
+            "website": "", "notes": "", "status": "active", "status_from[day]": "1",
+            "status_from[month]": "4", "status_from[year]": "2025", "decision_reference": "Board minute 2025/3",
+            "list_size": "7,400", "list_size_as_of[day]": "1", "list_size_as_of[month]": "4",
+            "list_size_as_of[year]": "2025"}
+    data.update(kw)
+    return data
+
+
+# Permissions and tenancy --------------------------------------------------------------------
+
+@pytest.mark.parametrize("role", EDITORS + READERS)
+def test_every_role_reads_every_partner_page(client, login_as, practice, role):
+    login_as(role)
+    for url in read_routes(practice):
+        assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("role", READERS)
+def test_read_only_roles_are_refused_every_change(client, login_as, practice, role):
+    login_as(role)
+    partners = count(Partner)
+    for url in edit_get_routes(practice):
+        assert client.get(url).status_code == 403, url
+    for url in edit_post_routes(practice):
+        assert client.post(url, data=partner_form()).status_code == 403, url
+    assert count(Partner) == partners and count(IssuedDocument) == 0 and count(PartnerContact) == 1
+    page = client.get(f"{BASE}/{practice.id}").get_data(as_text=True)
+    assert "Change details" not in page and "Add a partner" not in client.get(f"{BASE}/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", EDITORS)
+def test_editors_open_every_form(client, login_as, practice, role):
+    login_as(role)
+    for url in edit_get_routes(practice):
+        assert client.get(url).status_code == 200, url
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client, practice):
+    response = client.get(f"{BASE}/{practice.id}")
+    assert response.status_code == 302 and "/sign-in" in response.location
+
+
+def test_another_networks_partners_are_not_found(client, login_as, network):
+    other = factories.make_network(slug="elsewhere")
+    theirs = factories.make_practice(other, name="Their Practice")
+    theirs.contact_id = factories.make_contact(theirs).id
+    mine = factories.make_practice(network)
+    db.session.commit()
+    login_as("board_secretary")
+    assert client.get(f"{BASE}/{theirs.id}").status_code == 404
+    for url in [u for u in edit_post_routes(theirs) if f"/{theirs.id}/" in u]:
+        assert client.get(url).status_code in (404, 405), url  # the remove route is POST only
+        assert client.post(url, data=partner_form()).status_code == 404, url
+    # their contact reached through my partner's address
+    assert client.get(f"{BASE}/{mine.id}/contacts/{theirs.contact_id}").status_code == 404
+    assert client.get(f"{BASE}/not-a-number").status_code == 404
+    assert "Their Practice" not in client.get(f"{BASE}/").get_data(as_text=True)
+    assert "Their Practice" not in client.get(f"{BASE}/export.csv").get_data(as_text=True)
+
+
+def test_a_contact_of_another_partner_is_not_found(client, login_as, network, practice):
+    other = factories.make_partner(network)
+    db.session.commit()
+    login_as("board_secretary")
+    assert client.get(f"{BASE}/{other.id}/contacts/{practice.contact_id}").status_code == 404
+    assert client.post(f"{BASE}/{other.id}/contacts/{practice.contact_id}/remove").status_code == 404
+
+
+def test_list_size_page_is_only_for_practices(client, login_as, network):
+    trust = factories.make_partner(network, kind="community_trust", ods_code="RYX")
+    db.session.commit()
+    login_as("board_secretary")
+    assert client.get(f"{BASE}/{trust.id}/list-size").status_code == 404
+    assert "Record a new list size" not in client.get(f"{BASE}/{trust.id}").get_data(as_text=True)
+
+
+# Creating and editing -----------------------------------------------------------------------
+
+def test_secretary_adds_a_practice(client, login_as, network):
+    login_as("board_secretary")
+    response = client.post(f"{BASE}/new", data=partner_form())
+    assert response.status_code == 302
+    partner = db.session.execute(select(Partner)).scalar_one()
+    assert response.location.endswith(f"/partners/{partner.id}")
+    assert partner.list_sizes[0].patients == 7_400
+    assert partner.status_changes[0].decision_reference == "Board minute 2025/3"
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Elm Tree Practice has been added." in page
+    assert "7,400 patients as of 1 April 2025" in page
+
+
+@pytest.mark.parametrize(("changes", "messages"), [
+    ({"name": "", "ods_code": "A8102"}, ["Enter the organisation&#39;s name"]),
+    ({"ods_code": "A8102"}, ["letter followed by 5 numbers"]),
+    ({"list_size": "lots"}, ["Enter the list size as a whole number, like 9200"]),
+    ({"status_from[day]": "31", "status_from[month]": "2"}, ["Status from must be a real date"]),
+    ({"status_from[day]": "", "status_from[month]": "", "status_from[year]": ""},
+     ["Enter the date this status starts"]),
+    ({"kind": "acute_trust", "ods_code": "RXX"}, ["Only GP practices have a registered list size"]),
+    ({"kind": "<script>"}, ["Select the kind of organisation"]),
+    ({"website": "javascript:alert(1)"}, ["Enter a website address in the correct format"]),
+    ({"list_size_as_of[year]": "2099"}, ["today or in the past"]),
+])
+def test_bad_input_re_renders_with_the_error_summary(client, login_as, network, changes, messages):
+    login_as("network_admin")
+    response = client.post(f"{BASE}/new", data=partner_form(**changes))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "There is a problem" in page and "<title>Error: " in page
+    for message in messages:
+        assert message in page
+    assert count(Partner) == 0
+
+
+def test_duplicate_ods_code_is_refused_on_the_form(client, login_as, practice):
+    login_as("board_secretary")
+    page = client.post(f"{BASE}/new", data=partner_form(ods_code="a81010")).get_data(as_text=True)
+    assert "Oak Lane Surgery already uses ODS code A81010" in page
+    assert 'href="#ods_code"' in page
+
+
+def test_edit_conflict_keeps_both_edits(client, login_as, practice):
+    login_as("board_secretary")
+    opened = client.get(f"{BASE}/{practice.id}/edit").get_data(as_text=True)
+    assert 'name="version" value="1"' in opened
+    # a colleague saves first
+    services.update_partner(practice, {"name": "Oak Lane Surgery", "kind": "gp_practice", "ods_code": "A81010",
+                                       "address": "Their new address"}, 1)
+    db.session.commit()
+    mine = {"name": "Oak Lane Medical Centre", "kind": "gp_practice", "ods_code": "A81010",
+            "address": "", "website": "", "notes": "My note", "version": "1"}
+    response = client.post(f"{BASE}/{practice.id}/edit", data=mine)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Someone else saved this record after you opened it" in page
+    assert "Their new address" in page  # the latest saved values are shown
+    assert 'value="Oak Lane Medical Centre"' in page and "My note" in page  # my changes stay in the form
+    assert 'name="version" value="2"' in page
+    db.session.expire_all()
+    assert db.session.get(Partner, practice.id).name == "Oak Lane Surgery"
+    response = client.post(f"{BASE}/{practice.id}/edit", data={**mine, "version": "2"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    saved = db.session.get(Partner, practice.id)
+    assert (saved.name, saved.notes, saved.version) == ("Oak Lane Medical Centre", "My note", 3)
+
+
+def test_edit_with_a_missing_or_garbled_version_is_a_conflict(client, login_as, practice):
+    login_as("board_secretary")
+    data = {"name": "X Surgery", "kind": "gp_practice", "ods_code": "A81010", "version": "abc"}
+    assert "Someone else saved" in client.post(f"{BASE}/{practice.id}/edit", data=data).get_data(as_text=True)
+
+
+def test_status_change_and_list_size(client, login_as, practice):
+    login_as("board_secretary")
+    response = client.post(f"{BASE}/{practice.id}/status", data={
+        "status": "left", "effective_on[day]": "31", "effective_on[month]": "3", "effective_on[year]": "2026",
+        "decision_reference": "Board minute 2026/14", "note": "Merged"})
+    assert response.status_code == 302
+    page = client.get(response.location).get_data(as_text=True)
+    assert "left from 31 March 2026" in page and "Board minute 2026/14" in page
+    assert count(Partner) == 1  # leaving deletes nothing
+    response = client.post(f"{BASE}/{practice.id}/status", data={"status": "left", "effective_on[day]": "1",
+                                                                  "effective_on[month]": "5",
+                                                                  "effective_on[year]": "2026"})
+    assert "already left on 1 May 2026" in response.get_data(as_text=True)
+    response = client.post(f"{BASE}/{practice.id}/status", data={})
+    page = response.get_data(as_text=True)
+    assert "Select the new membership status" in page and "Enter the date the change takes effect" in page
+
+    response = client.post(f"{BASE}/{practice.id}/list-size", data={
+        "patients": "10 250", "as_of[day]": "1", "as_of[month]": "10", "as_of[year]": "2025"})
+    assert response.status_code == 302
+    assert [s.patients for s in db.session.execute(select(ListSize).order_by(ListSize.id)).scalars()] == [
+        10_000, 10_250]
+    page = client.post(f"{BASE}/{practice.id}/list-size", data={"patients": "-5"}).get_data(as_text=True)
+    assert "Enter the list size as a whole number" in page and "Enter the date the list was counted" in page
+    assert count(PartnerStatusChange) == 2
+
+
+def test_contacts_add_change_remove(client, login_as, practice):
+    login_as("board_secretary")
+    response = client.post(f"{BASE}/{practice.id}/contacts/new", data={"name": "Sam Lee", "email": "bad"})
+    assert "Enter an email address in the correct format" in response.get_data(as_text=True)
+    response = client.post(f"{BASE}/{practice.id}/contacts/new", data={
+        "name": "Sam Lee", "job_title": "Practice manager", "email": "sam@example.org", "phone": "01632 960 999"})
+    assert response.status_code == 302
+    assert "sam@example.org" in client.get(f"{BASE}/{practice.id}").get_data(as_text=True)
+    url = f"{BASE}/{practice.id}/contacts/{practice.contact_id}"
+    response = client.post(url, data={"name": "Jo Bloggs-Smith", "version": "1"})
+    assert response.status_code == 302
+    stale = client.post(url, data={"name": "Stale", "version": "1"}).get_data(as_text=True)
+    assert "Someone else saved this record" in stale
+    assert client.post(f"{url}/remove").status_code == 302
+    assert [c.name for c in db.session.execute(select(PartnerContact)).scalars()] == ["Sam Lee"]
+
+
+def test_partner_page_shows_representatives_and_signatories(client, login_as, practice):
+    rep = login_as("partner_representative", partner_id=practice.id, is_authorised_signatory=True,
+                   job_title="Senior partner")
+    page = client.get(f"{BASE}/{practice.id}").get_data(as_text=True)
+    assert rep.user.full_name in page and "Yes, can sign MOUs for Oak Lane Surgery" in page
+    assert "Senior partner" in page and "Jo Bloggs" in page and "10,000 patients as of 1 April 2025" in page
+
+
+def test_other_modules_add_sections_to_the_partner_page(client, login_as, practice):
+    loaded = []
+    section = sections.PartnerSection("test-section", "MOUs and signatures", "partners/_partials.html",
+                                      lambda partner: loaded.append(partner.id) or {"count": 0})
+    sections.register(section)
+    try:
+        login_as("observer")
+        page = client.get(f"{BASE}/{practice.id}").get_data(as_text=True)
+    finally:
+        sections._SECTIONS.pop("test-section")
+    assert loaded == [practice.id]
+    assert '<h2 id="test-section-heading">MOUs and signatures</h2>' in page
+
+
+# Population ---------------------------------------------------------------------------------
+
+def test_population_page_warns_in_plain_words(client, login_as, network):
+    factories.make_practice(network, 20_000)
+    factories.make_practice(network, 7_400)
+    db.session.commit()
+    login_as("patient_panel_member")
+    page = client.get(f"{BASE}/population").get_data(as_text=True)
+    assert "Registered population 27,400 is below the 30,000 expected for a primary care home." in page
+    assert "100.00%" in page
+
+
+# Lists and queries --------------------------------------------------------------------------
+
+def _add_partners(network, how_many):
+    for _ in range(how_many):
+        partner = factories.make_practice(network, 5_000)
+        factories.make_list_size(partner, 5_100, date(2026, 1, 1))
+        factories.make_contact(partner)
+    db.session.commit()
+
+
+def test_partner_list_costs_the_same_queries_however_many_partners(client, login_as, network, count_queries):
+    login_as("board_member")
+    _add_partners(network, 3)
+    with count_queries() as few:
+        assert client.get(f"{BASE}/").status_code == 200
+    _add_partners(network, 27)
+    with count_queries() as many:
+        page = client.get(f"{BASE}/").get_data(as_text=True)
+    assert few.count == many.count, many.statements
+    assert "Showing 1 to 25 of 30" in page
+    with count_queries() as second_page:
+        page = client.get(f"{BASE}/?page=2").get_data(as_text=True)
+    assert second_page.count == few.count and "Showing 26 to 30 of 30" in page
+
+
+def test_partner_page_and_population_cost_fixed_queries(client, login_as, network, count_queries, practice):
+    login_as("board_member")
+    url = f"{BASE}/{practice.id}"
+    with count_queries() as before:
+        client.get(url)
+    with count_queries() as population_before:
+        client.get(f"{BASE}/population")
+    for day in range(1, 9):
+        factories.make_list_size(practice, 10_000 + day, date(2025, 5, day))
+        factories.make_contact(practice)
+    _add_partners(network, 5)
+    with count_queries() as after:
+        client.get(url)
+    with count_queries() as population_after:
+        client.get(f"{BASE}/population")
+    assert before.count == after.count
+    assert population_before.count == population_after.count
+
+
+def test_search_and_filters(client, login_as, network):
+    factories.make_practice(network, name="Oak Lane Surgery", ods_code="A81010")
+    factories.make_partner(network, name="Vale Trust", kind="acute_trust", ods_code="RXX")
+    db.session.commit()
+    login_as("board_member")
+    page = client.get(f"{BASE}/?q=oak").get_data(as_text=True)
+    assert "Oak Lane Surgery" in page and "Vale Trust" not in page
+    page = client.get(f"{BASE}/?kind=acute_trust&status=").get_data(as_text=True)
+    assert "Vale Trust" in page and "Oak Lane Surgery" not in page
+    assert "No partners match your search" in client.get(f"{BASE}/?q=zzz").get_data(as_text=True)
+    assert client.get(f"{BASE}/?q=" + "x" * 500 + "&kind=%00&status=%ff&page=-3").status_code == 200
+
+
+# Import and export --------------------------------------------------------------------------
+
+def post_file(client, data: bytes, filename="partners.csv", what="partners"):
+    return client.post(f"{BASE}/import", data={"what": what, "file": (io.BytesIO(data), filename)},
+                       content_type="multipart/form-data")
+
+
+GOOD = b"name,kind,ods_code,list_size,list_size_as_of\nElm Tree Practice,GP practice,A81020,7400,2025-04-01\n" \
+       b"Vale Trust,Acute trust,RXX,,\n"
+
+
+def test_import_preview_then_confirm(client, login_as, network):
+    login_as("board_secretary")
+    response = post_file(client, GOOD)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and "All 2 rows are correct" in page and "Import 2 partners" in page
+    assert count(Partner) == 0  # nothing saved by the preview
+    response = client.post(f"{BASE}/import/confirm", data={"what": "partners", "csv_text": GOOD.decode()})
+    assert response.status_code == 302
+    assert "2 partners imported." in client.get(response.location).get_data(as_text=True)
+    assert count(Partner) == 2 and count(ListSize) == 1
+
+
+def test_import_with_errors_saves_nothing(client, login_as, practice):
+    login_as("board_secretary")
+    bad = b"name,kind,ods_code,list_size\nNew Surgery,GP practice,A81030,1000\nCopy,GP practice,A81010,x\n"
+    page = post_file(client, bad).get_data(as_text=True)
+    assert "There is a problem" in page and "Nothing has been imported" in page
+    assert 'href="#row-3"' in page and "Oak Lane Surgery already has ODS code A81010" in page
+    assert "Import " not in page.split("Upload a different file")[0].split("<h1>")[1]
+    # confirming a tampered file re-checks it and still saves nothing
+    response = client.post(f"{BASE}/import/confirm", data={"what": "partners", "csv_text": bad.decode()})
+    assert response.status_code == 200 and "There is a problem" in response.get_data(as_text=True)
+    assert count(Partner) == 1
+
+
+@pytest.mark.parametrize(("data", "filename", "message"), [
+    (b"name,kind\nA,Other\n", "partners.txt", "must be a CSV file"),
+    (b"\x00\x01\x02garbage", "partners.csv", "not a CSV file"),
+    ("name,kind\nA,Other\n".encode("utf-16"), "partners.csv", "not a CSV file"),
+    (b"A,Other\nB,Other\n", "partners.csv", "Missing: name, kind"),
+    (b"", "partners.csv", "The selected file is empty"),
+    (b"x" * (300 * 1024), "partners.csv", "smaller than 200 KB"),
+    (b'name,kind\n"unterminated,Other\n', "partners.csv", "Unknown kind"),
+])
+def test_import_never_fails_on_a_bad_file(client, login_as, network, data, filename, message):
+    login_as("board_secretary")
+    response = post_file(client, data, filename)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert message in page and "There is a problem" in page
+    assert count(Partner) == 0
+
+
+def test_import_without_a_file_or_with_a_bad_confirm(client, login_as, network):
+    login_as("board_secretary")
+    page = client.post(f"{BASE}/import", data={"what": "partners"}).get_data(as_text=True)
+    assert "Select a CSV file" in page
+    assert "Select what you are importing" in post_file(client, GOOD, what="nope").get_data(as_text=True)
+    response = client.post(f"{BASE}/import/confirm", data={"what": "nope", "csv_text": GOOD.decode()})
+    assert response.status_code == 302 and response.location.endswith("/partners/import")
+    big = "name,kind\n" + "A,Other\n" * 30_000
+    response = client.post(f"{BASE}/import/confirm", data={"what": "partners", "csv_text": big},
+                           content_type="multipart/form-data")
+    assert response.status_code in (200, 413) and count(Partner) == 0
+
+
+def test_import_list_sizes_through_the_page(client, login_as, practice):
+    login_as("network_admin")
+    csv_text = b"ods_code,list_size,as_of\nA81010,10500,2026-04-01\n"
+    assert "Import 1 list sizes" in post_file(client, csv_text, what="list_sizes").get_data(as_text=True)
+    response = client.post(f"{BASE}/import/confirm", data={"what": "list_sizes", "csv_text": csv_text.decode()})
+    assert response.status_code == 302 and count(ListSize) == 2
+
+
+def test_export_csv(client, login_as, practice):
+    login_as("observer")
+    response = client.get(f"{BASE}/export.csv")
+    assert response.mimetype == "text/csv"
+    assert 'attachment; filename="riverside-test-partners.csv"' == response.headers["Content-Disposition"]
+    lines = response.get_data(as_text=True).splitlines()
+    assert lines[0].startswith("name,kind,ods_code")
+    assert lines[1].startswith("Oak Lane Surgery,GP practice,A81010,")
+
+
+# The membership schedule PDF ----------------------------------------------------------------
+
+def test_secretary_issues_the_membership_schedule(client, login_as, network, practice):
+    factories.make_practice(network, 22_000, name="Elm Tree Practice")
+    db.session.commit()
+    login_as("board_secretary")
+    response = client.post(f"{BASE}/membership-schedule")
+    assert response.status_code == 302 and response.location.endswith("/documents/")
+    listing = client.get(response.location).get_data(as_text=True)
+    assert "Partnership membership schedule" in listing
+    tenancy.activate(network.id)
+    document = db.session.execute(select(IssuedDocument)).scalar_one()
+    pdf = client.get(f"/n/riverside-test/documents/{document.id}.pdf").data
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "Oak Lane Surgery" in text and "Elm Tree Practice" in text
+    assert "Total registered population 32,000" in text
