@@ -92,12 +92,13 @@ def postgres_server():
         server.template = template
         yield server
     finally:
+        server.finish_background_work()
         server.stop()
 
 
 @pytest.fixture
 def pg_app(postgres_server):
-    name = postgres_server.create_database(template=postgres_server.template)
+    name = postgres_server.clone(postgres_server.template)
     try:
         with running_app(postgres_server.url(name)) as app:
             yield app

@@ -136,3 +136,28 @@ def make_practice(network: Network, patients: int = 10_000, joined=None, as_of=N
     make_status_change(practice, "active", joined)
     make_list_size(practice, patients, as_of)
     return practice
+
+
+def make_signatory(network: Network, partner: Partner, user: User | None = None, **kw) -> Membership:
+    """A partner representative who is an authorised signatory for `partner`."""
+    kw.setdefault("job_title", "Chief executive")
+    return make_member(network, Role.PARTNER_REPRESENTATIVE, user=user, partner_id=partner.id,
+                       is_authorised_signatory=True, **kw)
+
+
+def make_mou(network: Network, parties: list[Partner] | None = None, *, issued: bool = False,
+             actor: User | None = None, **kw):
+    """A draft MOU started from the clause library; issued for signature when `issued`."""
+    from datetime import date
+
+    from governance.mous import services as mou_services
+
+    parties = parties or [make_partner(network), make_partner(network)]
+    data = {"title": f"Test MOU {next(_seq)}", "purpose": "Working together on frailty care",
+            "start_date": date(2026, 4, 1), "end_date": date(2028, 3, 31), "end_date_kind": "end",
+            "parties": [p.id for p in parties]}
+    data.update(kw)
+    mou = mou_services.create_mou(network, data, actor)
+    if issued:
+        mou_services.issue_version(network, mou, actor, "127.0.0.1")
+    return mou

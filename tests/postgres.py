@@ -10,6 +10,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 import uuid
 
 import psycopg
@@ -38,6 +39,8 @@ class PostgresServer:
         self.root = tempfile.mkdtemp(prefix="accord-pg-")
         self.data = os.path.join(self.root, "data")
         self.as_root = os.geteuid() == 0
+        self._spare: list[tuple[str, str]] = []  # (template, database) made ahead of time
+        self._spare_thread: threading.Thread | None = None
 
     def _run(self, *args: str) -> None:
         command = list(args)
@@ -78,3 +81,20 @@ class PostgresServer:
 
     def drop_database(self, name: str) -> None:
         self.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def clone(self, template: str) -> str:
+        """A fresh copy of `template`; the next copy is made in the background while a test runs."""
+        name = None
+        if self._spare_thread is not None:
+            self._spare_thread.join()
+            if self._spare and self._spare[0] == template:
+                name = self._spare.pop()[1]
+        name = name or self.create_database(template=template)
+        self._spare_thread = threading.Thread(
+            target=lambda: self._spare.append((template, self.create_database(template=template))), daemon=True)
+        self._spare_thread.start()
+        return name
+
+    def finish_background_work(self) -> None:
+        if self._spare_thread is not None:
+            self._spare_thread.join()

@@ -1,11 +1,12 @@
 """Reading the current network's audit trail."""
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
 from governance.auth.models import User
 from governance.core.audit import AuditEntry
+from governance.core.formatting import LONDON
 from governance.extensions import db
 from governance.networks.models import Membership
 
@@ -19,10 +20,11 @@ def audit_query(network_id: int, entity_type=None, user_id=None, date_from=None,
         query = query.where(AuditEntry.entity_type == entity_type)
     if user_id:
         query = query.where(AuditEntry.user_id == user_id)
+    # Dates are UK dates, as the page shows them (midnight in London is 23:00 UTC in summer).
     if date_from:
-        query = query.where(AuditEntry.created_at >= datetime.combine(date_from, time(), UTC))
+        query = query.where(AuditEntry.created_at >= datetime.combine(date_from, time(), LONDON))
     if date_to:
-        end = datetime.combine(date_to, time(), UTC) + timedelta(days=1)
+        end = datetime.combine(date_to + timedelta(days=1), time(), LONDON)
         query = query.where(AuditEntry.created_at < end)
     return query
 

@@ -86,7 +86,7 @@ class Mou(NetworkScoped, Audited, Versioned, Timestamped, db.Model):
     end_reason: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
-    parties: Mapped[list[Partner]] = relationship(secondary=mou_parties, order_by=Partner.name)
+    parties: Mapped[list[Partner]] = relationship(secondary=mou_parties, order_by=[Partner.name, Partner.id])
     clauses: Mapped[list["MouClause"]] = relationship(
         back_populates="mou", order_by="MouClause.position", cascade="all, delete-orphan")
     versions: Mapped[list["MouVersion"]] = relationship(order_by="MouVersion.number", viewonly=True)

@@ -263,7 +263,11 @@ def _partners(partner_ids) -> list[Partner]:
         raise ServiceError("Choose parties from this network's partners", "parties")
     if len(partners) < 2:
         raise ServiceError("Choose at least two parties", "parties")
-    return partners
+    return sorted(partners, key=_party_order)
+
+
+def _party_order(partner: Partner):
+    return (partner.name, partner.id)
 
 
 def _varies(varies_id, mou: Mou | None = None) -> int | None:
@@ -420,7 +424,7 @@ def draft_content(mou: Mou) -> dict:
         "end_date": mou.end_date.isoformat(),
         "end_date_kind": mou.end_date_kind,
         "parties": [{"partner_id": p.id, "name": text.normalise_line(p.name), "ods_code": p.ods_code or ""}
-                    for p in mou.parties],
+                    for p in sorted(mou.parties, key=_party_order)],
         "clauses": [{"key": c.key, "heading": text.normalise_line(c.heading), "body": text.normalise_text(c.body)}
                     for c in sorted(mou.clauses, key=lambda c: c.position)],
     }

@@ -146,7 +146,8 @@ def _keep_an_admin(membership: Membership, new_role: str | None) -> None:
     if membership.role != Role.NETWORK_ADMIN or new_role == Role.NETWORK_ADMIN:
         return
     admins = db.session.execute(
-        select(Membership.id).where(Membership.role == Role.NETWORK_ADMIN.value,
+        select(Membership.id).where(Membership.network_id == membership.network_id,
+                                    Membership.role == Role.NETWORK_ADMIN.value,
                                     Membership.active.is_(True), Membership.id != membership.id)
     ).first()
     if admins is None:
@@ -186,7 +187,7 @@ def invite(network: Network, email: str, role: str, actor: User | None, *, full_
     raw, hashed = tokens.new_token()
     days = current_app.config["INVITATION_DAYS"]
     invitation = Invitation(
-        network_id=network.id, email=email, full_name=full_name.strip(), role=Role(role).value,
+        network_id=network.id, email=email, full_name=(full_name or "").strip(), role=Role(role).value,
         partner_id=partner_id, is_authorised_signatory=is_authorised_signatory,
         token_hash=hashed, invited_by_id=actor.id if actor else None,
         expires_at=utcnow() + timedelta(days=days),

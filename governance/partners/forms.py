@@ -1,6 +1,8 @@
+import wtforms
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import HiddenField, RadioField, SearchField, SelectField, StringField, TextAreaField
+from markupsafe import escape
+from wtforms import HiddenField, RadioField, SearchField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, StopValidation
 
 from governance.core.forms import DateInputField, VersionedForm
@@ -9,6 +11,13 @@ from governance.partners.models import PARTNER_KIND_LABELS, MembershipStatus
 KIND_CHOICES = [(kind.value, label) for kind, label in PARTNER_KIND_LABELS.items()]
 STATUS_CHOICES = [(status.value, status.label) for status in MembershipStatus]
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
+
+
+class TextAreaField(wtforms.TextAreaField):
+    """A textarea whose text arrives escaped: the NHS.UK textarea macro prints its value as given."""
+
+    def _value(self):
+        return escape(super()._value())
 
 
 class WholeNumber:

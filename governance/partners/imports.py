@@ -102,7 +102,7 @@ def _header_key(text: str) -> str:
 
 def _parse(kind: ImportKind, text: str) -> ImportPreview:
     preview = ImportPreview(kind, text)
-    if len(text.encode("utf-8")) > MAX_BYTES:
+    if len(text.encode("utf-8")) > 2 * MAX_BYTES:  # the decoded text may be longer than the file was
         preview.file_errors.append(f"The file must be smaller than {MAX_BYTES // 1024} KB")
         return preview
     try:

@@ -141,7 +141,7 @@ def test_secretary_adds_a_practice(client, login_as, network):
 
 
 @pytest.mark.parametrize(("changes", "messages"), [
-    ({"name": "", "ods_code": "A8102"}, ["Enter the organisation&#39;s name"]),
+    ({"name": "", "ods_code": "A8102"}, ["Enter the organisation"]),
     ({"ods_code": "A8102"}, ["letter followed by 5 numbers"]),
     ({"list_size": "lots"}, ["Enter the list size as a whole number, like 9200"]),
     ({"status_from[day]": "31", "status_from[month]": "2"}, ["Status from must be a real date"]),
@@ -215,7 +215,8 @@ def test_status_change_and_list_size(client, login_as, practice):
                                                                   "effective_on[month]": "5",
                                                                   "effective_on[year]": "2026"})
     assert "already left on 1 May 2026" in response.get_data(as_text=True)
-    response = client.post(f"{BASE}/{practice.id}/status", data={})
+    response = client.post(f"{BASE}/{practice.id}/status", data={
+        "effective_on[day]": "", "effective_on[month]": "", "effective_on[year]": ""})
     page = response.get_data(as_text=True)
     assert "Select the new membership status" in page and "Enter the date the change takes effect" in page
 
@@ -224,7 +225,8 @@ def test_status_change_and_list_size(client, login_as, practice):
     assert response.status_code == 302
     assert [s.patients for s in db.session.execute(select(ListSize).order_by(ListSize.id)).scalars()] == [
         10_000, 10_250]
-    page = client.post(f"{BASE}/{practice.id}/list-size", data={"patients": "-5"}).get_data(as_text=True)
+    page = client.post(f"{BASE}/{practice.id}/list-size", data={
+        "patients": "-5", "as_of[day]": "", "as_of[month]": "", "as_of[year]": ""}).get_data(as_text=True)
     assert "Enter the list size as a whole number" in page and "Enter the date the list was counted" in page
     assert count(PartnerStatusChange) == 2
 
@@ -416,7 +418,7 @@ def test_export_csv(client, login_as, practice):
     login_as("observer")
     response = client.get(f"{BASE}/export.csv")
     assert response.mimetype == "text/csv"
-    assert 'attachment; filename="riverside-test-partners.csv"' == response.headers["Content-Disposition"]
+    assert response.headers["Content-Disposition"] == 'attachment; filename="riverside-test-partners.csv"'
     lines = response.get_data(as_text=True).splitlines()
     assert lines[0].startswith("name,kind,ods_code")
     assert lines[1].startswith("Oak Lane Surgery,GP practice,A81010,")
@@ -438,3 +440,22 @@ def test_secretary_issues_the_membership_schedule(client, login_as, network, pra
     text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
     assert "Oak Lane Surgery" in text and "Elm Tree Practice" in text
     assert "Total registered population 32,000" in text
+
+
+def test_partner_text_is_escaped_on_every_partner_page(client, login_as, network):
+    nasty = "<b>bold</b>"
+    partner = factories.make_partner(network, name=f"Practice {nasty}", kind="other", ods_code=None,
+                                     address=f"</textarea>{nasty}", notes=nasty)
+    factories.make_status_change(partner, "active", decision_reference=nasty)
+    factories.make_contact(partner, name=nasty, job_title=nasty)
+    db.session.commit()
+    login_as("board_secretary")
+    for url in (f"{BASE}/", f"{BASE}/{partner.id}", f"{BASE}/{partner.id}/edit", f"{BASE}/population",
+                f"{BASE}/{partner.id}/status", f"{BASE}/{partner.id}/contacts/{partner.contacts[0].id}"):
+        assert "<b>bold" not in client.get(url).get_data(as_text=True), url
+    conflict = client.post(f"{BASE}/{partner.id}/edit", data={
+        "name": "Other name", "kind": "other", "address": nasty, "notes": nasty, "version": "0"})
+    assert "Someone else saved" in conflict.get_data(as_text=True)
+    assert "<b>bold" not in conflict.get_data(as_text=True)
+    preview = post_file(client, b"name,kind\n<b>bold</b>,<b>bold</b>\n").get_data(as_text=True)
+    assert "Unknown kind" in preview and "<b>bold" not in preview

@@ -1,0 +1,449 @@
+"""Business rules of MOUs: drafting, freezing and hashing versions, signing, wet ink, PDFs."""
+
+import io
+from datetime import UTC, date, timedelta
+
+import pypdf
+import pytest
+from sqlalchemy import select, text
+from sqlalchemy.exc import DatabaseError
+from werkzeug.datastructures import FileStorage
+
+from governance.auth.models import LoginAttempt
+from governance.core import tenancy
+from governance.core.errors import ImmutableRecordError, ServiceError
+from governance.documents.models import IssuedDocument
+from governance.extensions import db
+from governance.mous import services
+from governance.mous import text as mou_text
+from governance.mous.clauses import LIBRARY
+from governance.mous.models import MouSignature, MouStatus, MouVersion
+from tests import factories
+from tests.mous.conftest import sign
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PDF = b"%PDF-1.7\n" + b"0" * 64
+
+
+@pytest.fixture(autouse=True)
+def scoped(network):
+    """Service calls run as in a request: reads scoped to the network."""
+    tenancy.activate(network.id)
+    yield
+    tenancy.activate(None)
+
+
+def upload(data: bytes, filename: str) -> FileStorage:
+    return FileStorage(io.BytesIO(data), filename=filename)
+
+
+def pdf_text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(pdf)).pages)
+
+
+def current(mou) -> MouVersion:
+    return services.get_version(mou, mou.issued_count)
+
+
+# ---------------------------------------------------------------- drafting
+
+def test_new_mou_starts_from_the_clause_library(network, parties):
+    mou = factories.make_mou(network, list(parties))
+    headings = [c.heading for c in sorted(mou.clauses, key=lambda c: c.position)]
+    assert headings == [c.heading for c in LIBRARY]
+    assert {"Parties", "Financial arrangements and risk/gain share", "Information sharing and data protection",
+            "Termination and exit", "Status"} <= set(headings)
+    assert mou.status == MouStatus.DRAFT
+    assert [p.name for p in mou.parties] == ["Riverside Community Trust", "Riverside Medical Centre"]
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"parties": [1]}, "Choose at least two parties"),
+    ({"end_date": date(2026, 1, 1)}, "The end or review date must be after the start date"),
+])
+def test_new_mou_checks_its_details(network, parties, changes, message):
+    data = {"title": "MOU", "purpose": "Purpose", "start_date": date(2026, 4, 1), "end_date": date(2027, 3, 31),
+            "end_date_kind": "end", "parties": [p.id for p in parties], **changes}
+    with pytest.raises(ServiceError, match=message):
+        services.create_mou(network, data, None)
+
+
+def test_parties_must_belong_to_this_network(network, parties):
+    other = factories.make_network()
+    tenancy.activate(other.id)
+    stranger = factories.make_partner(other)
+    tenancy.activate(network.id)
+    with pytest.raises(ServiceError, match="this network's partners"):
+        factories.make_mou(network, [parties[0], stranger])
+
+
+def test_markdown_is_sanitised_with_an_allow_list():
+    html = mou_text.render_markdown("# Heading\n\n<script>alert(1)</script> **bold** "
+                                    "[bad](javascript:alert(1)) [good](https://www.nhs.uk)"
+                                    '\n\n<img src=x onerror="alert(1)">')
+    assert "<script" not in html and "<img" not in html and 'href="javascript' not in html
+    assert "<h3>Heading</h3>" in html and "<strong>bold</strong>" in html
+    assert '<a href="https://www.nhs.uk" rel="noopener noreferrer">good</a>' in html
+
+
+def test_clauses_can_be_added_edited_moved_and_removed(network, parties):
+    mou = factories.make_mou(network, list(parties))
+    added = services.add_clause(mou, "  Safeguarding ", "Each partner follows\r\n\r\n\r\nits policy.  ")
+    assert added.heading == "Safeguarding" and added.body == "Each partner follows\n\nits policy."
+    services.move_clause(added, "up")
+    ordered = sorted(mou.clauses, key=lambda c: c.position)
+    assert ordered[-2] is added
+    services.update_clause(added, {"heading": "Safeguarding adults", "body": "New text"}, added.version)
+    assert added.body == "New text"
+    services.delete_clause(added)
+    assert added not in mou.clauses
+
+
+# ---------------------------------------------------------------- versions and hashing
+
+def test_issuing_freezes_text_parties_and_hash(network, issued):
+    version = current(issued)
+    assert version.number == 1 and issued.status == MouStatus.OUT_FOR_SIGNATURE
+    assert [c["heading"] for c in version.clauses] == [c.heading for c in LIBRARY]
+    assert [p.name for p in version.parties] == ["Riverside Community Trust", "Riverside Medical Centre"]
+    assert len(version.content_hash) == 64
+    assert services.verify(version)
+
+    clause = issued.clauses[0]
+    services.update_clause(clause, {"heading": clause.heading, "body": "Changed after issue"}, clause.version)
+    db.session.commit()
+    db.session.expire_all()
+    version = current(issued)
+    assert version.clauses[0]["body"] != "Changed after issue"
+    assert services.verify(version)
+
+
+def test_hash_is_of_canonical_json_of_the_content(network, issued):
+    version = current(issued)
+    content = services.version_content(version)
+    expected = mou_text.content_hash({"format": mou_text.CANONICAL_FORMAT, "mou_id": issued.id, "version": 1,
+                                      **content})
+    assert version.content_hash == expected
+    raw = mou_text.canonical_json({"b": "é", "a": [1, 2]})
+    assert raw == '{"a":[1,2],"b":"é"}'.encode()
+
+
+def test_whitespace_and_newlines_are_normalised_before_hashing():
+    assert mou_text.normalise_text("a  \r\nb\r\n\r\n\r\n\rc \n") == "a\nb\n\nc"
+    assert mou_text.normalise_line("  Riverside \t Medical\nCentre ") == "Riverside Medical Centre"
+    crlf = {"clauses": [{"body": mou_text.normalise_text("one\r\ntwo  ")}]}
+    lf = {"clauses": [{"body": mou_text.normalise_text("one\ntwo")}]}
+    assert mou_text.content_hash(crlf) == mou_text.content_hash(lf)
+
+
+def test_issuing_with_no_changes_is_refused(network, issued, secretary):
+    with pytest.raises(ServiceError, match="Nothing has changed since version 1"):
+        services.issue_version(network, issued, secretary.user, "127.0.0.1")
+
+
+def test_new_version_supersedes_the_old_and_keeps_its_signatures(network, issued, signatories, secretary):
+    first = current(issued)
+    sign(network, first, signatories[0])
+    services.add_clause(issued, "Safeguarding", "Each partner follows its own policy.")
+    second = services.issue_version(network, issued, secretary.user, "127.0.0.1")
+    db.session.commit()
+    db.session.expire_all()
+    first, second = services.get_version(issued, 1), services.get_version(issued, 2)
+    assert second.number == 2 and second.content_hash != first.content_hash
+    assert first.status == MouStatus.SUPERSEDED and first.is_superseded
+    assert len(first.signatures) == 1 and second.signatures == []
+    assert issued.status == MouStatus.OUT_FOR_SIGNATURE
+
+
+def test_diff_between_versions_marks_insertions_and_deletions(network, issued, secretary):
+    scope = next(c for c in issued.clauses if c.key == "scope")
+    services.update_clause(scope, {"heading": scope.heading, "body": "This MOU covers the frailty service."},
+                           scope.version)
+    services.add_clause(issued, "Safeguarding", "Each partner follows its own policy.")
+    services.delete_clause(next(c for c in issued.clauses if c.key == "workforce"))
+    services.issue_version(network, issued, secretary.user, "127.0.0.1")
+    versions = services.versions_of(issued)
+    result = services.comparison(issued, versions, "1", "2", include_draft=False)
+    changes = {str(c.heading): c for c in result["clauses"]}
+    assert changes["Scope of services"].change == "changed"
+    assert "<del>" in changes["Scope of services"].body and "<ins>" in changes["Scope of services"].body
+    added = next(c for c in result["clauses"] if c.change == "added")
+    assert "Safeguarding" in added.heading and "<ins>" in added.heading
+    assert any(c.change == "removed" and "Workforce" in c.heading for c in result["clauses"])
+    assert result["changed"] == 3
+
+
+def test_diff_escapes_html():
+    html = mou_text.diff_text("a <b>", "a <script>x</script>")
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+# ---------------------------------------------------------------- signing
+
+def test_signing_records_who_what_when_and_where(network, issued, signatories):
+    version = current(issued)
+    signature = sign(network, version, signatories[0], full_name="  Dr Helen  Marsh ",
+                     job_title="Senior partner")
+    assert signature.signatory_name == "Dr Helen Marsh" and signature.signatory_title == "Senior partner"
+    assert signature.partner_id == signatories[0].partner_id
+    assert signature.user_id == signatories[0].user_id
+    assert signature.ip_address == "203.0.113.7" and signature.user_agent == "pytest browser"
+    assert signature.version_hash == version.content_hash
+    assert signature.signed_at.tzinfo is UTC
+    assert issued.status == MouStatus.PARTLY_SIGNED
+
+
+def test_every_party_signing_executes_and_archives_the_pdf(network, issued, signatories):
+    version = current(issued)
+    for member in signatories:
+        sign(network, version, member)
+    db.session.commit()
+    assert issued.status == MouStatus.EXECUTED
+    document = services.executed_document(version, with_pdf=True)
+    assert document is not None and document.kind == services.EXECUTED_KIND
+    text_of_pdf = pdf_text(document.pdf)
+    assert "Signing certificate" in text_of_pdf
+    for member in signatories:
+        assert member.user.full_name in text_of_pdf
+    assert text_of_pdf.count(version.content_hash) >= 4  # issued, two signatures, executed
+    assert "203.0.113.7" in text_of_pdf and "127.0.0.1" in text_of_pdf
+
+
+def test_signing_for_a_partner_that_is_not_a_party_is_refused(network, issued):
+    outsider = factories.make_signatory(network, factories.make_partner(network, name="Northgate Surgery"))
+    with pytest.raises(ServiceError, match="Northgate Surgery is not a party to this MOU"):
+        sign(network, current(issued), outsider)
+
+
+def test_a_representative_who_is_not_a_signatory_is_refused(network, issued, parties):
+    member = factories.make_member(network, "partner_representative", partner_id=parties[0].id,
+                                   is_authorised_signatory=False)
+    with pytest.raises(ServiceError, match="not an authorised signatory for Riverside Medical Centre"):
+        sign(network, current(issued), member)
+
+
+def test_a_member_whose_role_cannot_sign_is_refused(network, issued, parties):
+    member = factories.make_member(network, "board_member")
+    with pytest.raises(ServiceError, match="Only an authorised signatory"):
+        sign(network, current(issued), member)
+
+
+def test_a_party_signs_once_per_version(network, issued, signatories, parties):
+    version = current(issued)
+    sign(network, version, signatories[0])
+    colleague = factories.make_signatory(network, parties[0])
+    with pytest.raises(ServiceError, match="Riverside Medical Centre has already signed version 1"):
+        sign(network, version, colleague)
+
+
+def test_signing_a_superseded_version_is_refused(network, issued, signatories, secretary):
+    services.add_clause(issued, "Safeguarding", "Each partner follows its own policy.")
+    services.issue_version(network, issued, secretary.user, "127.0.0.1")
+    old = services.get_version(issued, 1)
+    with pytest.raises(ServiceError, match="Version 1 has been superseded by version 2"):
+        sign(network, old, signatories[0])
+
+
+def test_wrong_password_is_refused_and_counted(network, issued, signatories):
+    with pytest.raises(ServiceError, match="The password is not correct") as error:
+        sign(network, current(issued), signatories[0], password="not-my-password")
+    assert error.value.field == "password"
+    attempts = db.session.execute(select(LoginAttempt).where(LoginAttempt.succeeded.is_(False))).scalars().all()
+    assert [a.email for a in attempts] == [signatories[0].user.email]
+    assert db.session.execute(select(MouSignature)).first() is None
+
+
+def test_signing_needs_the_confirmation(network, issued, signatories):
+    with pytest.raises(ServiceError, match="Confirm that you have read"):
+        sign(network, current(issued), signatories[0], confirmed=False)
+
+
+def test_decline_records_the_reason_and_blocks_signing_that_version(network, issued, signatories):
+    version = current(issued)
+    with pytest.raises(ServiceError, match="Enter the reason"):
+        services.decline_mou_version(version, signatories[0], "  ", ip_address="1.2.3.4", user_agent="x")
+    decline = services.decline_mou_version(version, signatories[0], "Clause 5 needs our finance director.",
+                                           ip_address="1.2.3.4", user_agent="x")
+    assert decline.reason == "Clause 5 needs our finance director." and decline.version_hash == version.content_hash
+    with pytest.raises(ServiceError, match="declined version 1"):
+        sign(network, version, signatories[0])
+    assert issued.status == MouStatus.OUT_FOR_SIGNATURE
+
+
+def test_ended_mou_cannot_be_signed_or_edited(network, issued, signatories, secretary):
+    with pytest.raises(ServiceError, match="Enter the reason"):
+        services.end_mou(issued, "terminated", "", secretary.user)
+    services.end_mou(issued, "terminated", "The service was decommissioned.", secretary.user)
+    with pytest.raises(ServiceError, match="terminated, so it can no longer be signed"):
+        sign(network, current(issued), signatories[0])
+    with pytest.raises(ServiceError, match="can no longer be changed"):
+        services.add_clause(issued, "Late", "Too late")
+
+
+def test_executed_mou_past_its_end_date_shows_as_expired(network, parties, signatories, secretary):
+    mou = factories.make_mou(network, list(parties), issued=True, actor=secretary.user,
+                             start_date=date(2020, 4, 1), end_date=date(2021, 3, 31))
+    for member in signatories:
+        sign(network, current(mou), member)
+    assert mou.status == MouStatus.EXECUTED
+    assert mou.effective_status == MouStatus.EXPIRED
+
+
+# ---------------------------------------------------------------- tampering and append-only
+
+def test_tampering_with_a_signed_version_is_detected(network, issued, signatories):
+    version = current(issued)
+    sign(network, version, signatories[0])
+    db.session.commit()
+    tampered = [dict(c) for c in version.clauses]
+    tampered[4]["body"] = "Any overspend is paid by the practice alone."
+    # Someone with direct database access removes the guard and edits the text.
+    db.session.execute(text("DROP TRIGGER mou_versions_no_update"))
+    db.session.execute(text("UPDATE mou_versions SET clauses = :c WHERE id = :id"),
+                       {"c": __import__("json").dumps(tampered), "id": version.id})
+    db.session.commit()
+    db.session.expire_all()
+    version = current(issued)
+    assert not services.verify(version)
+    check = services.integrity(version)
+    assert not check.ok and check.stored != check.computed
+    with pytest.raises(ServiceError, match="no longer matches the fingerprint"):
+        sign(network, version, signatories[1])
+
+
+def test_issued_versions_and_signatures_are_append_only(network, issued, signatories):
+    version = current(issued)
+    signature = sign(network, version, signatories[0])
+    db.session.commit()
+    signature.signatory_name = "Someone else"
+    with pytest.raises(ImmutableRecordError):
+        db.session.flush()
+    db.session.rollback()
+    services.decline_mou_version(version, signatories[1], "No", ip_address="1.2.3.4", user_agent="x")
+    db.session.commit()
+    for statement in ("UPDATE mou_signatures SET signatory_name = 'x'", "DELETE FROM mou_signatures",
+                      "DELETE FROM mou_versions", "UPDATE mou_version_parties SET name = 'x'",
+                      "UPDATE mou_declines SET reason = 'x'", "DELETE FROM mou_declines"):
+        with pytest.raises(DatabaseError, match="append-only"):
+            db.session.execute(text(statement))
+        db.session.rollback()
+
+
+# ---------------------------------------------------------------- wet ink
+
+def wet_ink(network, version, partner, actor, data=PNG, filename="signed.png", **kw):
+    values = {"partner_id": partner.id, "signatory_name": "Jo Bloggs", "signatory_title": "Director",
+              "signed_on": date.today(), "upload": upload(data, filename), "actor": actor,
+              "ip_address": "10.0.0.1", "user_agent": "pytest"}
+    values.update(kw)
+    return services.record_wet_ink_signature(network, version, **values)
+
+
+def test_wet_ink_signature_is_stored_with_its_scan(network, issued, parties, secretary, signatories):
+    version = current(issued)
+    signature = wet_ink(network, version, parties[1], secretary.user, data=PDF, filename="scan.PDF")
+    assert signature.is_wet_ink and signature.evidence_mime == "application/pdf"
+    assert signature.evidence_filename == "scan.pdf" and signature.evidence_size == len(PDF)
+    assert signature.recorded_by_id == secretary.user_id and signature.user_id is None
+    sign(network, version, signatories[0])
+    assert issued.status == MouStatus.EXECUTED
+    db.session.commit()
+    assert services.load_evidence(signature.id).evidence == PDF
+
+
+@pytest.mark.parametrize("data, filename, message", [
+    (b"just some text, not a scan", "signed.pdf", "must be a PDF, PNG or JPEG"),
+    (b"GIF89a" + b"\x00" * 10, "signed.png", "must be a PDF, PNG or JPEG"),
+    (b"", "signed.pdf", "The selected file is empty"),
+    (PNG + b"\x00" * (5 * 1024 * 1024), "big.png", "must be smaller than 5 MB"),
+])
+def test_wet_ink_scan_type_and_size_are_checked(network, issued, parties, secretary, data, filename, message):
+    with pytest.raises(ServiceError, match=message) as error:
+        wet_ink(network, current(issued), parties[0], secretary.user, data=data, filename=filename)
+    assert error.value.field == "evidence"
+
+
+def test_wet_ink_date_and_party_are_checked(network, issued, parties, secretary):
+    version = current(issued)
+    with pytest.raises(ServiceError, match="between the date the version was issued and today"):
+        wet_ink(network, version, parties[0], secretary.user, signed_on=date.today() + timedelta(days=1))
+    outsider = factories.make_partner(network)
+    with pytest.raises(ServiceError, match="Choose a party to this version"):
+        wet_ink(network, version, outsider, secretary.user)
+
+
+# ---------------------------------------------------------------- documents and lists
+
+def test_draft_pdf_is_watermarked(app, network, issued):
+    text_of_pdf = pdf_text(services.draft_pdf(network, issued))
+    assert "DRAFT" in text_of_pdf and "Frailty service MOU" in text_of_pdf
+
+
+def test_version_pdf_before_execution_lists_what_has_happened(network, issued, signatories):
+    version = current(issued)
+    sign(network, version, signatories[0], full_name="Dr Helen Marsh")
+    text_of_pdf = pdf_text(services.version_pdf(network, version))
+    assert "Dr Helen Marsh" in text_of_pdf and "Not yet signed" in text_of_pdf
+    assert "DRAFT" not in text_of_pdf
+
+
+def test_awaiting_signature_lists_only_unanswered_current_versions(network, issued, signatories, parties):
+    other = factories.make_mou(network, list(parties), issued=True, title="Second MOU")
+    query = services.awaiting_signature_query(signatories[0])
+    assert {v.mou_id for v in db.session.execute(query).scalars()} == {issued.id, other.id}
+    sign(network, current(issued), signatories[0])
+    assert [v.mou_id for v in db.session.execute(query).scalars()] == [other.id]
+    board_member = factories.make_member(network, "board_member")
+    assert db.session.execute(services.awaiting_signature_query(board_member)).first() is None
+
+
+def test_reminders_list_who_has_not_signed_and_for_how_long(network, issued, signatories):
+    sign(network, current(issued), signatories[0])
+    mous = db.session.execute(services.reminders_query()).scalars().all()
+    rows = services.outstanding_parties(mous)
+    assert [(r.party.name, r.days) for r in rows] == [("Riverside Community Trust", 0)]
+    assert rows[0].signatories[0].id == signatories[1].id
+
+
+def test_mous_for_partner_shows_where_each_stands(network, issued, signatories, parties):
+    draft = factories.make_mou(network, list(parties), title="Draft only")
+    sign(network, current(issued), signatories[0])
+    rows = services.mous_for_partner(parties[0].id)
+    assert [(r.mou.title, r.label.split(" on ")[0]) for r in rows] == [("Frailty service MOU",
+                                                                         "Signed version 1")]
+    rows = {r.mou.id: r.label for r in services.mous_for_partner(parties[1].id, include_drafts=True)}
+    assert rows[issued.id].startswith("Awaiting signature of version 1")
+    assert rows[draft.id] == "Draft, not yet issued"
+
+
+# ---------------------------------------------------------------- comments
+
+def test_invited_members_read_and_comment_and_comments_resolve(network, parties, secretary):
+    mou = factories.make_mou(network, list(parties))
+    reader = factories.make_member(network, "board_member")
+    assert not services.can_read_draft(mou, reader) and not services.can_see(mou, reader)
+    services.invite_commenter(mou, reader.id, secretary.user)
+    assert services.can_read_draft(mou, reader) and services.can_comment(mou, reader)
+    comment = services.add_comment(mou, mou.clauses[2], "Please add the weekend hours.", reader.user)
+    assert comment.is_open and comment.clause_heading == mou.clauses[2].heading
+    someone = factories.make_member(network, "board_member")
+    with pytest.raises(ServiceError, match="Only the board secretary or the comment's author"):
+        services.set_comment_resolved(comment, True, someone)
+    services.set_comment_resolved(comment, True, secretary)
+    assert not comment.is_open and comment.resolved_by_id == secretary.user_id
+    with pytest.raises(ServiceError, match="Choose a member who can comment"):
+        services.invite_commenter(mou, reader.id, secretary.user)
+
+
+def test_observers_cannot_be_invited_to_comment(network, parties, secretary):
+    mou = factories.make_mou(network, list(parties))
+    observer = factories.make_member(network, "observer")
+    with pytest.raises(ServiceError, match="Choose a member who can comment"):
+        services.invite_commenter(mou, observer.id, secretary.user)
+
+
+def test_issued_document_is_archived_once(network, issued, signatories):
+    for member in signatories:
+        sign(network, current(issued), member)
+    count = db.session.execute(select(IssuedDocument).where(IssuedDocument.kind == "mou_executed")).all()
+    assert len(count) == 1

@@ -1,0 +1,455 @@
+"""MOU pages: status codes, permissions, tenancy, bad input and fixed query counts."""
+
+import io
+from datetime import date
+
+import pypdf
+import pytest
+from sqlalchemy import select, text
+
+from governance.core import tenancy
+from governance.extensions import db
+from governance.mous import services
+from governance.mous.models import Mou, MouComment, MouCommentInvitation, MouDecline, MouSignature, MouStatus
+from tests import factories
+from tests.mous.conftest import sign
+
+BASE = "/n/riverside-test/mous"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+ROLES = ["network_admin", "board_secretary", "board_member", "partner_representative", "patient_panel_member",
+         "observer"]
+
+
+def html(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def version_of(mou, number=1):
+    return services.get_version(mou, number)
+
+
+def mou_data(partners, **changes):
+    data = {"title": "Community pharmacy MOU", "parties": [p.id for p in partners], "purpose": "Working together",
+            "start_date[day]": "1", "start_date[month]": "4", "start_date[year]": "2026",
+            "end_date[day]": "31", "end_date[month]": "3", "end_date[year]": "2028", "end_date_kind": "end"}
+    data.update(changes)
+    return data
+
+
+@pytest.fixture
+def draft(network, parties, secretary):
+    """An MOU never issued: only drafters and invited members may see it."""
+    mou = factories.make_mou(network, list(parties), actor=secretary.user, title="Social prescribing MOU")
+    db.session.commit()
+    return mou
+
+
+# ---------------------------------------------------------------- permissions
+
+def _allowed(role, permission):
+    from governance.core.permissions import Permission, role_can
+
+    return role_can(role, Permission[permission])
+
+
+ROUTES = [  # (method, path, permission needed)
+    ("GET", "/", "MOUS_VIEW"),
+    ("GET", "/new", "MOUS_DRAFT"),
+    ("GET", "/reminders", "MOUS_DRAFT"),
+    ("GET", "/awaiting-signature", "MOUS_SIGN"),
+    ("GET", "/{mou}", "MOUS_VIEW"),
+    ("GET", "/{mou}/edit", "MOUS_DRAFT"),
+    ("GET", "/{mou}/clauses/new", "MOUS_DRAFT"),
+    ("GET", "/{mou}/clauses/{clause}/edit", "MOUS_DRAFT"),
+    ("POST", "/{mou}/clauses/{clause}/move/down", "MOUS_DRAFT"),
+    ("GET", "/{mou}/commenters", "MOUS_DRAFT"),
+    ("GET", "/{mou}/issue", "MOUS_DRAFT"),
+    ("GET", "/{mou}/compare", "MOUS_VIEW"),
+    ("GET", "/{mou}/end", "MOUS_DRAFT"),
+    ("POST", "/{mou}/remind", "MOUS_DRAFT"),
+    ("GET", "/{mou}/versions/1", "MOUS_VIEW"),
+    ("GET", "/{mou}/versions/1.pdf", "MOUS_VIEW"),
+    ("GET", "/{mou}/versions/1/sign", "MOUS_SIGN"),
+    ("GET", "/{mou}/versions/1/decline", "MOUS_SIGN"),
+    ("GET", "/{mou}/versions/1/wet-ink", "MOUS_DRAFT"),
+    ("POST", "/{mou}/clauses/{clause}/delete", "MOUS_DRAFT"),
+]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_route_enforces_its_permission(client, login_as, issued, role):
+    login_as(role)
+    clause = issued.clauses[0].id
+    for method, path, permission in ROUTES:
+        url = BASE + path.format(mou=issued.id, clause=clause)
+        response = client.open(url, method=method, data={"body": "A comment"})
+        if _allowed(role, permission):
+            assert response.status_code not in (403, 404, 500), (method, path, response.status_code)
+        else:
+            assert response.status_code == 403, (method, path, response.status_code)
+
+
+@pytest.mark.parametrize("role, invited, status", [
+    ("observer", True, 403), ("patient_panel_member", False, 403), ("board_member", False, 403),
+    ("partner_representative", False, 403), ("board_member", True, 302), ("board_secretary", False, 302)])
+def test_commenting_needs_the_permission_and_an_invitation(client, login_as, draft, secretary, role, invited,
+                                                           status):
+    member = login_as(role)
+    if invited:
+        db.session.add(MouCommentInvitation(network_id=draft.network_id, mou_id=draft.id, user_id=member.user_id))
+        db.session.commit()
+    clause = draft.clauses[0]
+    response = client.post(f"{BASE}/{draft.id}/clauses/{clause.id}/comments",
+                           data={f"clause-{clause.id}-body": "A comment"})
+    assert response.status_code == status
+
+
+def test_signed_out_visitors_are_asked_to_sign_in(client, issued):
+    response = client.get(f"{BASE}/{issued.id}")
+    assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+
+
+def test_another_networks_mous_are_not_found(client, login_as, secretary):
+    other = factories.make_network()
+    tenancy.activate(other.id)
+    partners = [factories.make_partner(other), factories.make_partner(other)]
+    foreign = factories.make_mou(other, partners, issued=True)
+    comment_clause = foreign.clauses[0].id
+    tenancy.activate(None)
+    db.session.commit()
+    login_as("board_secretary")
+    for path in ("", "/edit", "/draft", "/draft.pdf", "/issue", "/compare", "/commenters", "/end",
+                 "/versions/1", "/versions/1.pdf", "/versions/1/executed.pdf", "/versions/1/wet-ink",
+                 f"/clauses/{comment_clause}/edit"):
+        assert client.get(f"{BASE}/{foreign.id}{path}").status_code == 404, path
+    for path in ("/remind", f"/clauses/{comment_clause}/delete", f"/clauses/{comment_clause}/comments"):
+        assert client.post(f"{BASE}/{foreign.id}{path}").status_code == 404, path
+
+
+def test_another_networks_mous_are_not_found_for_signatories(client, login_as, parties):
+    other = factories.make_network()
+    tenancy.activate(other.id)
+    foreign = factories.make_mou(other, [factories.make_partner(other), factories.make_partner(other)],
+                                 issued=True)
+    tenancy.activate(None)
+    db.session.commit()
+    login_as("partner_representative", partner_id=parties[0].id, is_authorised_signatory=True)
+    assert client.get(f"{BASE}/{foreign.id}/versions/1/sign").status_code == 404
+    assert client.post(f"{BASE}/{foreign.id}/versions/1/decline", data={"reason": "x"}).status_code == 404
+
+
+def test_unknown_ids_and_versions_are_not_found(client, login_as, issued):
+    login_as("board_secretary")
+    for path in ("/999", f"/{issued.id}/versions/9", f"/{issued.id}/versions/9.pdf", "/abc",
+                 f"/{issued.id}/versions/1/executed.pdf", f"/{issued.id}/signatures/999/evidence",
+                 f"/{issued.id}/clauses/999/edit"):
+        assert client.get(BASE + path).status_code == 404, path
+
+
+def test_a_draft_never_issued_is_hidden_from_members_not_invited(client, login_as, draft, secretary):
+    member = login_as("board_member")
+    assert client.get(f"{BASE}/{draft.id}").status_code == 403
+    assert client.get(f"{BASE}/{draft.id}/draft").status_code == 403
+    assert "Social prescribing MOU" not in html(client.get(f"{BASE}/"))
+    services.invite_commenter(draft, member.id, secretary.user)
+    db.session.commit()
+    assert client.get(f"{BASE}/{draft.id}/draft").status_code == 200
+    assert "Social prescribing MOU" in html(client.get(f"{BASE}/"))
+
+
+# ---------------------------------------------------------------- drafting
+
+def test_secretary_starts_an_mou_from_the_library(client, login_as, parties):
+    login_as("board_secretary")
+    response = client.post(f"{BASE}/new", data=mou_data(parties))
+    assert response.status_code == 302
+    mou = db.session.execute(select(Mou)).scalar_one()
+    assert response.headers["Location"].endswith(f"/mous/{mou.id}/draft")
+    page = html(client.get(f"{BASE}/{mou.id}/draft"))
+    assert "Financial arrangements and risk/gain share" in page and "Dispute resolution" in page
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"title": ""}, "Enter the title of the MOU"),
+    ({"parties": []}, "Choose at least two parties"),
+    ({"parties": ["abc"]}, "Invalid choice"),
+    ({"start_date[day]": "31", "start_date[month]": "2"}, "Start date must be a real date"),
+    ({"end_date[year]": "2025"}, "The end or review date must be after the start date"),
+    ({"end_date_kind": "forever"}, "Choose whether the MOU ends or is reviewed"),
+    ({"varies_id": "999"}, "Choose an MOU of this network"),
+])
+def test_bad_mou_details_re_render_with_the_error_summary(client, login_as, parties, changes, message):
+    login_as("board_secretary")
+    response = client.post(f"{BASE}/new", data=mou_data(parties, **changes))
+    assert response.status_code == 200
+    assert "There is a problem" in html(response) and message in html(response)
+
+
+def test_editing_details_refuses_a_stale_form(client, login_as, draft, parties):
+    login_as("board_secretary")
+    data = mou_data(parties, title="Renamed", version=str(draft.version))
+    assert client.post(f"{BASE}/{draft.id}/edit", data=data).status_code == 302
+    response = client.post(f"{BASE}/{draft.id}/edit", data={**data, "title": "Again"})
+    assert response.status_code == 200 and "Someone else saved this record" in html(response)
+
+
+def test_clauses_are_added_edited_moved_and_removed(client, login_as, draft):
+    login_as("board_secretary")
+    assert "Enter the clause heading" in html(client.post(f"{BASE}/{draft.id}/clauses/new",
+                                                          data={"heading": "", "body": "x"}))
+    response = client.post(f"{BASE}/{draft.id}/clauses/new",
+                           data={"heading": "Safeguarding", "body": "Each partner **follows** its policy."})
+    assert response.status_code == 302
+    clause = next(c for c in draft.clauses if c.heading == "Safeguarding")
+    response = client.post(f"{BASE}/{draft.id}/clauses/{clause.id}/edit",
+                           data={"heading": "Safeguarding", "body": "<script>x</script>", "version": "1"})
+    assert response.status_code == 302
+    page = html(client.get(f"{BASE}/{draft.id}/draft"))
+    assert "&lt;script&gt;x&lt;/script&gt;" in page and "<script>x</script>" not in page
+    assert client.post(f"{BASE}/{draft.id}/clauses/{clause.id}/move/up").status_code == 302
+    assert client.post(f"{BASE}/{draft.id}/clauses/{clause.id}/move/sideways").status_code == 404
+    assert client.post(f"{BASE}/{draft.id}/clauses/{clause.id}/delete").status_code == 302
+    db.session.expire_all()
+    assert all(c.heading != "Safeguarding" for c in draft.clauses)
+
+
+def test_invited_member_comments_and_secretary_resolves(client, login_as, draft, secretary):
+    member = login_as("board_member")
+    services.invite_commenter(draft, member.id, secretary.user)
+    db.session.commit()
+    clause = draft.clauses[1]
+    url = f"{BASE}/{draft.id}/clauses/{clause.id}/comments"
+    response = client.post(url, data={f"clause-{clause.id}-body": ""})
+    assert response.status_code == 200 and "There is a problem" in html(response)
+    assert "Enter your comment" in html(response)
+    response = client.post(url, data={f"clause-{clause.id}-body": "Add the weekend hours."})
+    assert response.status_code == 302
+    comment = db.session.execute(select(MouComment)).scalar_one()
+    assert comment.author_id == member.user_id and comment.is_open
+    client.post("/sign-out")
+    login_as("board_secretary")
+    assert client.post(f"{BASE}/{draft.id}/comments/{comment.id}/resolve").status_code == 302
+    db.session.expire_all()
+    assert not comment.is_open
+    assert "Resolved" in html(client.get(f"{BASE}/{draft.id}/draft"))
+
+
+def test_secretary_invites_a_commenter(client, login_as, network, draft):
+    login_as("board_secretary")
+    reader = factories.make_member(network, "board_member")
+    db.session.commit()
+    response = client.post(f"{BASE}/{draft.id}/commenters", data={"membership_id": str(reader.id)})
+    assert response.status_code == 302
+    assert reader.user.full_name in html(client.get(f"{BASE}/{draft.id}/commenters"))
+    response = client.post(f"{BASE}/{draft.id}/commenters", data={"membership_id": ""})
+    assert response.status_code == 200 and "Choose the member to invite" in html(response)
+    response = client.post(f"{BASE}/{draft.id}/commenters", data={"membership_id": "99999"})
+    assert response.status_code == 200 and "Choose a member who can comment" in html(response)
+
+
+# ---------------------------------------------------------------- issuing and comparing
+
+def test_issuing_freezes_a_version_and_shows_its_integrity(client, login_as, draft):
+    login_as("board_secretary")
+    assert "Issue version 1 for signature" in html(client.get(f"{BASE}/{draft.id}/issue"))
+    response = client.post(f"{BASE}/{draft.id}/issue")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/{draft.id}/versions/1")
+    page = html(client.get(f"{BASE}/{draft.id}/versions/1"))
+    assert "Integrity check passed" in page and version_of(draft).content_hash in page
+    response = client.post(f"{BASE}/{draft.id}/issue")
+    assert response.status_code == 200 and "Nothing has changed since version 1" in html(response)
+
+
+def test_compare_shows_clause_by_clause_changes(client, login_as, network, issued, secretary):
+    scope = next(c for c in issued.clauses if c.key == "scope")
+    services.update_clause(scope, {"heading": scope.heading, "body": "Frailty only."}, scope.version)
+    db.session.commit()
+    login_as("board_secretary")
+    page = html(client.get(f"{BASE}/{issued.id}/compare"))
+    assert "Current draft" in page and "accord-diff" in page
+    assert "<ins><span class=\"nhsuk-u-visually-hidden\">added: </span>Frailty" in page
+    services.issue_version(network, issued, secretary.user, "127.0.0.1")
+    db.session.commit()
+    page = html(client.get(f"{BASE}/{issued.id}/compare?old=1&new=2"))
+    assert "<del>" in page and "Frailty" in page
+    assert client.get(f"{BASE}/{issued.id}/compare?old=zzz&new=%00").status_code == 200
+
+
+# ---------------------------------------------------------------- signing
+
+def test_signatory_sees_waiting_mous_and_signs(client, login_as, network, issued, parties, signatories):
+    client.environ_base["HTTP_USER_AGENT"] = "Firefox test"
+    member = login_as("partner_representative", partner_id=parties[0].id, is_authorised_signatory=True)
+    assert "MOUs awaiting your signature" in html(client.get(f"{BASE}/"))
+    assert "Frailty service MOU" in html(client.get(f"{BASE}/awaiting-signature"))
+    page = html(client.get(f"{BASE}/{issued.id}/versions/1/sign"))
+    assert "You are signing for" in page and "Riverside Medical Centre" in page and "Parties" in page
+    response = client.post(f"{BASE}/{issued.id}/versions/1/sign", data={
+        "full_name": "Dr Helen Marsh", "job_title": "Senior partner", "confirm": "y", "password": factories.PASSWORD})
+    assert response.status_code == 302
+    signature = db.session.execute(select(MouSignature)).scalar_one()
+    assert signature.user_id == member.user_id and signature.user_agent == "Firefox test"
+    assert signature.ip_address == "127.0.0.1"
+    assert "Nothing is waiting for your signature" in html(client.get(f"{BASE}/awaiting-signature"))
+
+
+@pytest.mark.parametrize("changes, message", [
+    ({"password": "wrong-password"}, "The password is not correct"),
+    ({"password": ""}, "Enter your password"),
+    ({"confirm": ""}, "Confirm that you have read this version"),
+    ({"full_name": ""}, "Enter your full name"),
+    ({"job_title": "   "}, "Enter your job title"),
+])
+def test_bad_signing_input_re_renders_with_the_error_summary(client, login_as, issued, parties, changes, message):
+    login_as("partner_representative", partner_id=parties[0].id, is_authorised_signatory=True)
+    data = {"full_name": "Dr Helen Marsh", "job_title": "Senior partner", "confirm": "y",
+            "password": factories.PASSWORD, **changes}
+    response = client.post(f"{BASE}/{issued.id}/versions/1/sign", data=data)
+    assert response.status_code == 200
+    assert "There is a problem" in html(response) and message in html(response)
+    assert db.session.execute(select(MouSignature)).first() is None
+
+
+def test_refused_signatories_see_why(client, login_as, network, issued, parties, signatories):
+    login_as("partner_representative", partner_id=parties[0].id, is_authorised_signatory=False)
+    page = html(client.get(f"{BASE}/{issued.id}/versions/1/sign"))
+    assert "You cannot sign this version" in page and "not an authorised signatory" in page
+    response = client.post(f"{BASE}/{issued.id}/versions/1/sign", data={
+        "full_name": "A", "job_title": "B", "confirm": "y", "password": factories.PASSWORD})
+    assert response.status_code == 200 and "not an authorised signatory" in html(response)
+    outsider = factories.make_partner(network, name="Northgate Surgery")
+    db.session.commit()
+    client.post("/sign-out")
+    login_as("partner_representative", partner_id=outsider.id, is_authorised_signatory=True)
+    assert "Northgate Surgery is not a party" in html(client.get(f"{BASE}/{issued.id}/versions/1/sign"))
+
+
+def test_double_signing_is_refused_in_the_page(client, login_as, network, issued, parties, signatories):
+    sign(network, version_of(issued), signatories[0])
+    db.session.commit()
+    login_as("partner_representative", partner_id=parties[0].id, is_authorised_signatory=True)
+    response = client.post(f"{BASE}/{issued.id}/versions/1/sign", data={
+        "full_name": "A", "job_title": "B", "confirm": "y", "password": factories.PASSWORD})
+    assert response.status_code == 200 and "has already signed version 1" in html(response)
+
+
+def test_decline_with_a_reason(client, login_as, issued, parties):
+    login_as("partner_representative", partner_id=parties[1].id, is_authorised_signatory=True)
+    response = client.post(f"{BASE}/{issued.id}/versions/1/decline", data={"reason": ""})
+    assert response.status_code == 200 and "Enter the reason for declining" in html(response)
+    response = client.post(f"{BASE}/{issued.id}/versions/1/decline", data={"reason": "Finance clause unclear"})
+    assert response.status_code == 302
+    assert db.session.execute(select(MouDecline)).scalar_one().reason == "Finance clause unclear"
+    client.post("/sign-out")
+    login_as("board_secretary")
+    page = html(client.get(f"{BASE}/{issued.id}"))
+    assert "Declined" in page and "Finance clause unclear" in page
+
+
+def test_executed_mou_offers_the_archived_pdf(client, login_as, network, issued, signatories):
+    for member in signatories:
+        sign(network, version_of(issued), member)
+    db.session.commit()
+    login_as("observer")
+    page = html(client.get(f"{BASE}/{issued.id}"))
+    assert "Executed" in page and "Executed PDF with signing certificate" in page
+    response = client.get(f"{BASE}/{issued.id}/versions/1/executed.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert len(response.headers["X-Content-SHA256"]) == 64
+    pdf_text = "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(response.data)).pages)
+    assert "Signing certificate" in pdf_text
+    for member in signatories:
+        assert member.user.full_name in pdf_text
+
+
+def test_pdfs_of_draft_and_version(client, login_as, issued):
+    login_as("board_secretary")
+    for path in ("/draft.pdf", "/versions/1.pdf"):
+        response = client.get(f"{BASE}/{issued.id}{path}")
+        assert response.status_code == 200 and response.data.startswith(b"%PDF"), path
+
+
+def test_tampered_version_page_shows_failed_integrity(client, login_as, issued):
+    db.session.execute(text("DROP TRIGGER mou_versions_no_update"))
+    db.session.execute(text("UPDATE mou_versions SET title = 'Altered' WHERE mou_id = :id"), {"id": issued.id})
+    db.session.commit()
+    login_as("board_member")
+    page = html(client.get(f"{BASE}/{issued.id}/versions/1"))
+    assert "Integrity check failed" in page
+
+
+# ---------------------------------------------------------------- wet ink, reminders, ending
+
+def wet_ink_data(partner, data=PNG, filename="scan.png", **changes):
+    today = date.today()
+    values = {"partner_id": str(partner.id), "signatory_name": "Jo Bloggs", "signatory_title": "Director",
+              "signed_on[day]": str(today.day), "signed_on[month]": str(today.month),
+              "signed_on[year]": str(today.year), "evidence": (io.BytesIO(data), filename)}
+    values.update(changes)
+    return values
+
+
+def test_secretary_records_a_wet_ink_signature_with_its_scan(client, login_as, issued, parties):
+    login_as("board_secretary")
+    url = f"{BASE}/{issued.id}/versions/1/wet-ink"
+    response = client.post(url, data=wet_ink_data(parties[0], b"MZ fake executable", "scan.pdf"),
+                           content_type="multipart/form-data")
+    assert response.status_code == 200 and "must be a PDF, PNG or JPEG" in html(response)
+    response = client.post(url, data={k: v for k, v in wet_ink_data(parties[0]).items() if k != "evidence"},
+                           content_type="multipart/form-data")
+    assert response.status_code == 200 and "Choose the scan of the signed page" in html(response)
+    response = client.post(url, data=wet_ink_data(parties[0]), content_type="multipart/form-data")
+    assert response.status_code == 302
+    signature = db.session.execute(select(MouSignature)).scalar_one()
+    evidence = client.get(f"{BASE}/{issued.id}/signatures/{signature.id}/evidence")
+    assert evidence.status_code == 200 and evidence.mimetype == "image/png" and evidence.data == PNG
+    assert "attachment" in evidence.headers["Content-Disposition"]
+
+
+def test_reminders_and_sending_them(client, login_as, issued, signatories):
+    login_as("board_secretary")
+    page = html(client.get(f"{BASE}/reminders"))
+    assert "Riverside Medical Centre" in page and "Riverside Community Trust" in page and "0 days" in page
+    response = client.post(f"{BASE}/{issued.id}/remind?next={BASE}/reminders")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/mous/reminders")
+    assert "Reminder sent to 2 signatories" in html(client.get(f"{BASE}/reminders"))
+
+
+def test_ending_an_mou(client, login_as, issued):
+    login_as("board_secretary")
+    response = client.post(f"{BASE}/{issued.id}/end", data={"outcome": "exploded", "reason": ""})
+    assert response.status_code == 200 and "There is a problem" in html(response)
+    assert "Choose whether the MOU was terminated or superseded" in html(response)
+    response = client.post(f"{BASE}/{issued.id}/end", data={"outcome": "terminated", "reason": "Service closed"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert issued.status == MouStatus.TERMINATED
+    assert "Service closed" in html(client.get(f"{BASE}/{issued.id}"))
+
+
+# ---------------------------------------------------------------- lists: paginated, fixed queries
+
+def _make_mous(network, parties, secretary, count):
+    for n in range(count):
+        factories.make_mou(network, list(parties), issued=True, actor=secretary.user, title=f"MOU {n:03d}")
+    db.session.commit()
+
+
+@pytest.mark.parametrize("role, path", [
+    ("board_secretary", "/"), ("board_member", "/"), ("board_secretary", "/reminders"),
+    ("partner_representative", "/awaiting-signature"),
+])
+def test_lists_use_a_fixed_number_of_queries(client, login_as, count_queries, network, parties, secretary,
+                                             role, path):
+    fields = {"partner_id": parties[0].id, "is_authorised_signatory": True} \
+        if role == "partner_representative" else {}
+    login_as(role, **fields)
+    counts = []
+    for size in (3, 30):
+        _make_mous(network, parties, secretary, size - (counts and 3 or 0))
+        with count_queries() as counter:
+            response = client.get(BASE + path)
+        assert response.status_code == 200
+        counts.append(counter.count)
+    assert counts[0] == counts[1], counts
+    assert "Showing 1 to" in html(response) and "Next" in html(response)

@@ -1,0 +1,144 @@
+"""Networks, memberships and invitations: the business rules."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from governance.core.audit import AuditEntry
+from governance.core.db import utcnow
+from governance.core.errors import EditConflict, ServiceError
+from governance.extensions import db
+from governance.networks import services
+from governance.networks.models import Membership
+from tests import factories
+
+
+def test_create_network_checks_the_slug(app):
+    network = services.create_network("Riverside Primary Care Home", "primary_care_home", ods_code=" u12345 ")
+    assert (network.slug, network.ods_code) == ("riverside-primary-care-home", "U12345")
+    with pytest.raises(ServiceError, match="already uses"):
+        services.create_network("Another", "ics", slug="riverside-primary-care-home")
+    with pytest.raises(ServiceError, match="lower case"):
+        services.create_network("Bad", "ics", slug="Bad Slug")
+
+
+@pytest.mark.parametrize(("today", "year"), [("2026-03-31", 2025), ("2026-04-01", 2026), ("2027-01-15", 2026)])
+def test_the_financial_year_starts_on_1_april(today, year):
+    from datetime import date
+
+    assert services.current_financial_year_start(date.fromisoformat(today)) == year
+
+
+def test_update_network_refuses_a_stale_version(app):
+    network = factories.make_network()
+    db.session.commit()
+    data = {"name": "New", "care_model": "ics", "financial_year_start": 2026}
+    with pytest.raises(EditConflict):
+        services.update_network(network, data, network.version + 1)
+    services.update_network(network, data, str(network.version))
+    db.session.commit()
+    assert (network.name, network.version) == ("New", 2)
+
+
+def test_a_member_can_join_a_network_only_once(app):
+    network = factories.make_network()
+    user = factories.make_user()
+    services.add_member(network, user, "observer")
+    with pytest.raises(ServiceError, match="already a member"):
+        services.add_member(network, user, "board_member")
+
+
+def test_role_fields_must_fit_the_role(app):
+    network = factories.make_network()
+    partner = factories.make_partner(network)
+    with pytest.raises(ServiceError, match="Select the partner"):
+        services.add_member(network, factories.make_user(), "partner_representative")
+    with pytest.raises(ServiceError, match="Only a partner representative"):
+        services.add_member(network, factories.make_user(), "board_member", is_authorised_signatory=True)
+    rep = services.add_member(network, factories.make_user(), "partner_representative", partner_id=partner.id,
+                              is_authorised_signatory=True)
+    assert rep.is_authorised_signatory
+    services.update_membership(rep, {"role": "board_member", "partner_id": partner.id}, rep.version)
+    assert (rep.role, rep.partner_id, rep.is_authorised_signatory) == ("board_member", None, False)
+
+
+def test_a_network_always_keeps_an_active_admin(app):
+    network = factories.make_network()
+    other = factories.make_network()
+    factories.make_member(other, "network_admin")  # an admin elsewhere does not count
+    admin = factories.make_member(network, "network_admin")
+    actor = factories.make_user()
+    with pytest.raises(ServiceError, match="at least one active network admin"):
+        services.update_membership(admin, {"role": "board_member"}, admin.version)
+    with pytest.raises(ServiceError, match="at least one active network admin"):
+        services.deactivate_member(admin, actor)
+    second = factories.make_member(network, "network_admin")
+    services.deactivate_member(second, actor)
+    with pytest.raises(ServiceError, match="at least one active network admin"):
+        services.update_membership(admin, {"role": "observer"}, admin.version)  # second is deactivated
+    services.reactivate_member(second)
+    services.update_membership(admin, {"role": "observer"}, admin.version)
+    assert admin.role == "observer"
+
+
+def test_deactivating_keeps_the_membership_and_its_history(app):
+    network = factories.make_network()
+    factories.make_member(network, "network_admin")
+    member = factories.make_member(network, "board_member")
+    db.session.commit()
+    services.deactivate_member(member, factories.make_user())
+    db.session.commit()
+    assert db.session.get(Membership, member.id).active is False
+    assert member.deactivated_at is not None
+    actions = db.session.execute(select(AuditEntry.action).where(
+        AuditEntry.entity_type == "Membership", AuditEntry.entity_id == member.id)).scalars().all()
+    assert actions == ["create", "update"]
+    with pytest.raises(ServiceError, match="your own membership"):
+        services.deactivate_member(member, member.user)
+
+
+def test_an_invitation_is_one_time_and_expires(app, caplog):
+    network = factories.make_network(name="Riverside")
+    admin = factories.make_member(network, "network_admin")
+    invitation, raw = services.invite(network, " New.Person@Example.org", "board_secretary", admin.user,
+                                      full_name="Sam Whitfield")
+    assert invitation.email == "new.person@example.org"
+    assert raw not in invitation.token_hash and raw in caplog.text
+    assert timedelta(days=6, hours=23) < invitation.expires_at - utcnow() <= timedelta(days=7)
+    assert services.find_invitation(raw) == invitation
+    assert services.find_invitation("not-the-token") is None
+
+    membership = services.accept_invitation(raw, password="a long passphrase")
+    assert (membership.role, membership.user.full_name) == ("board_secretary", "Sam Whitfield")
+    assert invitation.status == "Accepted"
+    with pytest.raises(ServiceError, match="expired, been withdrawn or already been used"):
+        services.accept_invitation(raw, password="a long passphrase")
+
+    expired, raw_expired = factories.make_invitation(network, expires_at=utcnow() - timedelta(seconds=1))
+    assert expired.status == "Expired" and services.find_invitation(raw_expired) is None
+
+
+def test_only_a_pending_invitation_can_be_revoked(app):
+    invitation, raw = factories.make_invitation(factories.make_network())
+    services.revoke_invitation(invitation)
+    assert invitation.status == "Revoked" and services.find_invitation(raw) is None
+    with pytest.raises(ServiceError, match="Only a pending invitation"):
+        services.revoke_invitation(invitation)
+
+
+def test_inviting_an_existing_member_is_refused(app):
+    network = factories.make_network()
+    member = factories.make_member(network)
+    with pytest.raises(ServiceError, match="already a member"):
+        services.invite(network, member.user.email.upper(), "observer", None)
+
+
+def test_an_existing_account_must_sign_in_to_accept(app):
+    network = factories.make_network()
+    user = factories.make_user(email="chair@example.org")
+    _, raw = factories.make_invitation(network, email="chair@example.org", role="board_member")
+    with pytest.raises(ServiceError, match="sign in to accept"):
+        services.accept_invitation(raw, password="a long passphrase")
+    membership = services.accept_invitation(raw, existing_user=user)
+    assert membership.user == user and membership.network_id == network.id

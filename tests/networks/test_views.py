@@ -1,0 +1,291 @@
+"""Network admin pages: members, roles, invitations by email, settings; the site admin's networks."""
+
+import re
+from datetime import timedelta
+from email import message_from_bytes, policy
+
+import pytest
+from sqlalchemy import select
+
+from governance.core.db import utcnow
+from governance.extensions import db
+from governance.networks.models import Invitation, Membership, Network
+from tests import factories
+
+NEW_PASSWORD = "a long passphrase"
+
+
+@pytest.fixture
+def admin(login_as):
+    return login_as("network_admin")
+
+
+def body(message) -> str:
+    return message_from_bytes(message.content, policy=policy.default).get_body().get_content()
+
+
+def invitation_path(message) -> str:
+    return re.search(r"https?://[^/\s]+(/invitations/\S+)", body(message))[1]
+
+
+def accept(client, path, name="Sam Whitfield", password=NEW_PASSWORD):
+    return client.post(path, data={"full_name": name, "password": password, "confirm": password})
+
+
+def test_an_invitation_by_email_makes_a_member_with_that_role(app, client, network, admin, smtp_server):
+    response = client.post(f"/n/{network.slug}/admin/invitations", data={
+        "email": "Sam@Example.org", "full_name": "Sam Whitfield", "role": "board_secretary", "partner_id": ""})
+    assert response.status_code == 302
+    assert "Invitation sent to Sam@Example.org." in client.get(response.headers["Location"]).get_data(as_text=True)
+
+    [message] = smtp_server
+    assert message.rcpt_tos == ["sam@example.org"]
+    text = body(message)
+    assert network.name in text and "board secretary" in text
+    assert re.search(rf"{re.escape(app.config['EXTERNAL_URL'])}/invitations/\S+", text)
+    path = invitation_path(message)
+
+    client.post("/sign-out")
+    page = client.get(path)
+    assert page.status_code == 200 and f"Join {network.name}" in page.get_data(as_text=True)
+    response = accept(client, path)
+    assert response.status_code == 302 and response.headers["Location"] == f"/n/{network.slug}/"
+    assert client.get(f"/n/{network.slug}/audit").status_code == 200  # signed in, as board secretary
+    db.session.rollback()
+    membership = db.session.execute(select(Membership).join(Membership.user).where(
+        Membership.network_id == network.id, Membership.role == "board_secretary")).scalar_one()
+    assert membership.user.email == "sam@example.org" and membership.user.full_name == "Sam Whitfield"
+
+    client.post("/sign-out")
+    for method in ("get", "post"):
+        reused = getattr(client, method)(path, data={"full_name": "X", "password": NEW_PASSWORD,
+                                                     "confirm": NEW_PASSWORD})
+        assert reused.status_code == 404
+        assert "This link has expired or has already been used" in reused.get_data(as_text=True)
+
+
+def test_an_expired_or_revoked_invitation_link_is_refused(client, network, admin):
+    expired, expired_raw = factories.make_invitation(network, expires_at=utcnow() - timedelta(minutes=1))
+    revoked, revoked_raw = factories.make_invitation(network)
+    db.session.commit()
+    response = client.post(f"/n/{network.slug}/admin/invitations/{revoked.id}/revoke")
+    assert response.status_code == 302
+    assert f"The invitation for {revoked.email} has been withdrawn." in client.get(
+        response.headers["Location"]).get_data(as_text=True)
+    client.post("/sign-out")
+    for raw in (expired_raw, revoked_raw):
+        assert client.get(f"/invitations/{raw}").status_code == 404
+        assert accept(client, f"/invitations/{raw}").status_code == 404
+    db.session.rollback()
+    assert db.session.execute(select(Membership).join(Membership.user).where(
+        Membership.network_id == network.id)).scalars().all() == [admin]
+
+
+def test_a_person_with_an_account_signs_in_to_accept(app, client, network, admin):
+    other = factories.make_network(name="Northgate Primary Care Network")
+    existing = factories.make_member(other, "board_secretary")
+    invitation, raw = factories.make_invitation(network, email=existing.user.email, role="observer")
+    db.session.commit()
+    client.post("/sign-out")
+    page = client.get(f"/invitations/{raw}").get_data(as_text=True)
+    assert "You already have an Accord account" in page
+    assert f'href="/sign-in?next=/invitations/{raw}"' in page
+    response = accept(client, f"/invitations/{raw}", password="someone-elses-password")
+    assert response.status_code == 200 and "sign in to accept" in response.get_data(as_text=True)
+
+    response = client.post(f"/sign-in?next=/invitations/{raw}",
+                           data={"email": existing.user.email, "password": factories.PASSWORD})
+    assert response.headers["Location"] == f"/invitations/{raw}"
+    assert client.get(f"/invitations/{raw}").status_code == 200
+    response = client.post(f"/invitations/{raw}")
+    assert response.headers["Location"] == f"/n/{network.slug}/"
+    db.session.rollback()
+    assert invitation.status == "Accepted"
+    assert {m.network_id: m.role for m in db.session.execute(select(Membership).where(
+        Membership.user_id == existing.user_id)).scalars()} == {other.id: "board_secretary", network.id: "observer"}
+    assert factories.PASSWORD and client.get(f"/n/{network.slug}/").status_code == 200
+
+
+def test_inviting_a_representative_needs_a_partner(client, network, admin, caplog):
+    partner = factories.make_partner(network, name="Quay Street Surgery")
+    db.session.commit()
+    url = f"/n/{network.slug}/admin/invitations"
+    page = client.get(url).get_data(as_text=True)
+    assert f'<option value="{partner.id}">Quay Street Surgery</option>' in page
+    response = client.post(url, data={"email": "rep@example.org", "role": "partner_representative",
+                                      "partner_id": ""})
+    assert "Select the partner organisation" in response.get_data(as_text=True)
+    response = client.post(url, data={"email": "rep@example.org", "role": "partner_representative",
+                                      "partner_id": str(partner.id), "is_authorised_signatory": "y"})
+    assert response.status_code == 302
+    db.session.rollback()
+    invitation = db.session.execute(select(Invitation).where(Invitation.email == "rep@example.org")).scalar_one()
+    assert (invitation.partner_id, invitation.is_authorised_signatory) == (partner.id, True)
+    raw = re.search(r"/invitations/(\S+)", caplog.text)[1]
+    client.post("/sign-out")
+    accept(client, f"/invitations/{raw}", name="Helen Marsh")
+    db.session.rollback()
+    rep = db.session.execute(select(Membership).where(Membership.partner_id == partner.id)).scalar_one()
+    assert (rep.role, rep.is_authorised_signatory) == ("partner_representative", True)
+
+
+def test_the_invitations_page_lists_pending_invitations_only(client, network, admin):
+    pending, _ = factories.make_invitation(network, email="pending@example.org")
+    factories.make_invitation(network, email="revoked@example.org", revoked_at=utcnow())
+    factories.make_invitation(network, email="accepted@example.org", accepted_at=utcnow())
+    factories.make_invitation(factories.make_network(), email="elsewhere@example.org")
+    db.session.commit()
+    page = client.get(f"/n/{network.slug}/admin/invitations").get_data(as_text=True)
+    assert "pending@example.org" in page
+    for hidden in ("revoked@example.org", "accepted@example.org", "elsewhere@example.org"):
+        assert hidden not in page
+    assert f"/admin/invitations/{pending.id}/revoke" in page
+
+
+def _members_page_queries(client, count_queries, network, page=1):
+    url = f"/n/{network.slug}/admin/members?page={page}"
+    db.session.expire_all()  # every page starts from nothing loaded, like a real request
+    with count_queries() as counter:
+        response = client.get(url)
+    assert response.status_code == 200
+    return counter.count, response.get_data(as_text=True)
+
+
+def test_the_members_list_runs_a_fixed_number_of_queries(client, network, admin, count_queries):
+    for n in range(2):
+        factories.make_member(network, "partner_representative", job_title=f"Rep {n}")
+    db.session.commit()
+    few, page = _members_page_queries(client, count_queries, network)
+    assert "Showing 1 to 3 of 3" in page
+    for n in range(27):
+        factories.make_member(network, "partner_representative" if n % 2 else "board_member")
+    db.session.commit()
+    many, page = _members_page_queries(client, count_queries, network)
+    assert "Showing 1 to 25 of 30" in page
+    assert many == few, f"{few} queries for 3 members, {many} for 30"
+    last, page = _members_page_queries(client, count_queries, network, page=2)
+    assert "Showing 26 to 30 of 30" in page and last == few
+
+
+def test_members_list_shows_members_of_this_network_only(client, network, admin):
+    mine = factories.make_member(network, "observer")
+    theirs = factories.make_member(factories.make_network(), "observer")
+    db.session.commit()
+    page = client.get(f"/n/{network.slug}/admin/members").get_data(as_text=True)
+    assert mine.user.email in page and theirs.user.email not in page
+    # no deactivate button for yourself
+    assert f"/admin/members/{admin.id}/deactivate" not in page
+    assert f"/admin/members/{mine.id}/deactivate" in page
+
+
+def test_changing_a_role_saves_it_and_bumps_the_version(client, network, admin):
+    member = factories.make_member(network, "board_member")
+    db.session.commit()
+    url = f"/n/{network.slug}/admin/members/{member.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert f'name="version" value="{member.version}"' in page
+    response = client.post(url, data={"role": "board_secretary", "job_title": "Network manager",
+                                      "partner_id": "", "version": member.version})
+    assert response.status_code == 302
+    db.session.rollback()
+    assert (member.role, member.job_title, member.version) == ("board_secretary", "Network manager", 2)
+
+
+def test_the_last_admin_cannot_step_down(client, network, admin):
+    url = f"/n/{network.slug}/admin/members/{admin.id}"
+    response = client.post(url, data={"role": "observer", "partner_id": "", "version": admin.version})
+    assert response.status_code == 200
+    assert "A network must keep at least one active network admin" in response.get_data(as_text=True)
+    db.session.rollback()
+    assert admin.role == "network_admin"
+
+
+def test_deactivate_and_reactivate_a_member(client, network, admin):
+    member = factories.make_member(network, "board_member")
+    db.session.commit()
+    base = f"/n/{network.slug}/admin/members/{member.id}"
+    response = client.post(f"{base}/deactivate")
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "can no longer use this network. Their records stay." in page
+    db.session.rollback()
+    assert db.session.get(Membership, member.id).active is False  # the record stays
+
+    member_client = client.application.test_client()
+    member_client.post("/sign-in", data={"email": member.user.email, "password": factories.PASSWORD})
+    assert member_client.get(f"/n/{network.slug}/").status_code == 404
+
+    client.post(f"{base}/reactivate")
+    db.session.rollback()
+    assert member.active is True and member.deactivated_at is None
+    assert member_client.get(f"/n/{network.slug}/").status_code == 200
+
+
+def test_you_cannot_deactivate_yourself(client, network, admin):
+    factories.make_member(network, "network_admin")
+    db.session.commit()
+    response = client.post(f"/n/{network.slug}/admin/members/{admin.id}/deactivate")
+    assert "You cannot deactivate your own membership" in client.get(
+        response.headers["Location"]).get_data(as_text=True)
+    db.session.rollback()
+    assert admin.active
+
+
+def test_saving_the_network_profile(client, network, admin):
+    response = client.post(f"/n/{network.slug}/settings", data={
+        "name": "Riverside Primary Care Home", "care_model": "primary_care_network", "ods_code": "u12345",
+        "footprint": "Five practices", "financial_year_start": "2026", "version": network.version})
+    assert response.status_code == 302
+    assert "Network profile saved." in client.get(response.headers["Location"]).get_data(as_text=True)
+    db.session.rollback()
+    assert (network.name, network.care_model, network.ods_code) == (
+        "Riverside Primary Care Home", "primary_care_network", "U12345")
+
+
+def test_a_site_admin_creates_a_network_and_invites_its_first_admin(app, client, smtp_server):
+    site_admin = factories.make_user(is_site_admin=True)
+    db.session.commit()
+    client.post("/sign-in", data={"email": site_admin.email, "password": factories.PASSWORD})
+    assert "Manage all networks" in client.get("/networks").get_data(as_text=True)
+    response = client.post("/admin/networks", data={
+        "name": "Northgate Primary Care Network", "slug": "northgate", "care_model": "primary_care_network",
+        "ods_code": "U12345", "footprint": "", "financial_year_start": "2026",
+        "admin_email": "manager@northgate.example", "admin_name": "Nadia Brooks"})
+    assert response.status_code == 302
+    page = client.get("/admin/networks").get_data(as_text=True)
+    assert "Northgate Primary Care Network" in page and "/n/northgate/" in page
+    db.session.rollback()
+    network = db.session.execute(select(Network).where(Network.slug == "northgate")).scalar_one()
+    [message] = smtp_server
+    assert message.rcpt_tos == ["manager@northgate.example"]
+    client.post("/sign-out")
+    accept(client, invitation_path(message), name="Nadia Brooks")
+    assert client.get("/n/northgate/admin/members").status_code == 200
+    db.session.rollback()
+    assert db.session.execute(select(Membership.role).where(Membership.network_id == network.id)).scalar_one() \
+        == "network_admin"
+
+
+def test_a_duplicate_slug_is_shown_on_the_form(client):
+    factories.make_network(slug="taken")
+    site_admin = factories.make_user(is_site_admin=True)
+    db.session.commit()
+    client.post("/sign-in", data={"email": site_admin.email, "password": factories.PASSWORD})
+    response = client.post("/admin/networks", data={
+        "name": "Taken", "slug": "taken", "care_model": "ics", "financial_year_start": "2026",
+        "admin_email": "a@example.org"})
+    assert response.status_code == 200
+    assert "Another network already uses this web address name" in response.get_data(as_text=True)
+
+
+def test_the_network_switcher_lists_every_active_membership(client, network):
+    user = factories.make_user()
+    factories.make_member(network, "board_member", user=user)
+    second = factories.make_network(name="Northgate Primary Care Network")
+    factories.make_member(second, "observer", user=user)
+    gone = factories.make_network(name="Old Network")
+    factories.make_member(gone, "observer", user=user, active=False)
+    db.session.commit()
+    client.post("/sign-in", data={"email": user.email, "password": factories.PASSWORD})
+    page = client.get("/networks").get_data(as_text=True)
+    assert network.name in page and second.name in page and "Old Network" not in page
