@@ -1,6 +1,7 @@
 """Settings, read from the environment. Pick a class with ACCORD_ENV (development, production)."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -27,6 +28,7 @@ class Config:
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = timedelta(days=14)  # what the sign-in form promises
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = 8 * 3600
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")

@@ -4,7 +4,7 @@ import os
 
 from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
-from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader
+from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader, select_autoescape
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -67,6 +67,8 @@ def register_templates(app: Flask) -> None:
     # The NHS.UK Jinja macros read nested params that may be absent: they need chainable undefined.
     app.jinja_options = {**app.jinja_options, "undefined": ChainableUndefined}
     app.jinja_env.undefined = ChainableUndefined
+    # The NHS.UK macros are .jinja files: escape them too, or every `text` param would print raw HTML.
+    app.jinja_env.autoescape = select_autoescape(["html", "htm", "xml", "jinja"])
     app.jinja_loader = ChoiceLoader([
         FileSystemLoader(app.template_folder),
         PackageLoader("nhsuk_frontend_jinja"),

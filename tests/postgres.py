@@ -87,7 +87,7 @@ class PostgresServer:
         name = None
         if self._spare_thread is not None:
             self._spare_thread.join()
-            if self._spare and self._spare[0] == template:
+            if self._spare and self._spare[-1][0] == template:
                 name = self._spare.pop()[1]
         name = name or self.create_database(template=template)
         self._spare_thread = threading.Thread(

@@ -2,8 +2,8 @@
 
 While a network is active on the session, every ORM SELECT gets a
 `network_id = :current` criterion for every NetworkScoped entity it touches,
-including relationship loads, joins and aliases. New scoped rows must belong to
-the active network. Views therefore never filter by network by hand.
+including relationship loads, joins and aliases. Scoped rows added, changed or deleted
+must belong to the active network. Views therefore never filter by network by hand.
 """
 
 from flask import abort, g
@@ -67,7 +67,7 @@ def _guard_writes(session, flush_context, instances):
     network_id = session.info.get(SESSION_KEY)
     if network_id is None:
         return
-    for obj in list(session.new) + list(session.dirty):
+    for obj in [*session.new, *session.dirty, *session.deleted]:
         if isinstance(obj, NetworkScoped) and obj.network_id not in (None, network_id):
             raise PermissionError(
                 f"{type(obj).__name__} belongs to network {obj.network_id}, "

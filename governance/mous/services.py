@@ -42,10 +42,12 @@ EVIDENCE_TYPES = (
 # ---------------------------------------------------------------- who may do what
 
 def can_draft(membership: Membership) -> bool:
+    """Whether the member's role drafts MOUs (board secretaries and network admins)."""
     return role_can(membership.role, Permission.MOUS_DRAFT)
 
 
 def is_invited(mou: Mou, user_id: int) -> bool:
+    """Whether this user has been invited to comment on the MOU's draft."""
     return db.session.execute(
         select(MouCommentInvitation.id).where(MouCommentInvitation.mou_id == mou.id,
                                               MouCommentInvitation.user_id == user_id)
@@ -58,6 +60,7 @@ def can_read_draft(mou: Mou, membership: Membership) -> bool:
 
 
 def can_comment(mou: Mou, membership: Membership) -> bool:
+    """Whether the member may comment on the draft: a commenting role and access to the draft."""
     return role_can(membership.role, Permission.MOUS_COMMENT) and can_read_draft(mou, membership)
 
 
@@ -110,6 +113,7 @@ def get_version(mou: Mou, number) -> MouVersion | None:
 
 
 def versions_of(mou: Mou) -> list[MouVersion]:
+    """Every issued version of an MOU, newest first, with parties, signatures and declines."""
     return list(db.session.execute(
         select(MouVersion).where(MouVersion.mou_id == mou.id).order_by(MouVersion.number.desc())
         .options(*_version_options())
@@ -126,6 +130,7 @@ def orphan_comments(mou: Mou) -> list[MouComment]:
 
 
 def comment_invitations(mou: Mou) -> list[MouCommentInvitation]:
+    """The members invited to comment on an MOU's draft."""
     return list(db.session.execute(
         select(MouCommentInvitation).where(MouCommentInvitation.mou_id == mou.id)
         .options(selectinload(MouCommentInvitation.user)).order_by(MouCommentInvitation.created_at)
@@ -156,6 +161,11 @@ def awaiting_signature_query(membership: Membership):
     return query.where(MouVersionParty.partner_id == membership.partner_id,
                        MouVersion.number == Mou.issued_count, Mou.status.in_([s.value for s in AWAITING]),
                        MouVersion.id.not_in(signed), MouVersion.id.not_in(declined))
+
+
+def awaiting_signature(membership: Membership, limit: int = 5) -> list[MouVersion]:
+    """The first few versions waiting for this member's signature, for the MOU list."""
+    return list(db.session.execute(awaiting_signature_query(membership).limit(limit)).scalars())
 
 
 def reminders_query():
@@ -323,6 +333,7 @@ def update_mou(mou: Mou, data: dict, version) -> Mou:
 
 
 def mou_choices(exclude: Mou | None = None) -> list[tuple[int, str]]:
+    """(id, title) of the network's MOUs, for choosing the MOU a variation varies."""
     rows = db.session.execute(select(Mou.id, Mou.title).order_by(Mou.title))
     return [(row.id, row.title) for row in rows if exclude is None or row.id != exclude.id]
 
@@ -450,6 +461,7 @@ def _hash_of(mou_id: int, number: int, content: dict) -> str:
 
 
 def compute_hash(version: MouVersion) -> str:
+    """The SHA-256 of a version's content as it is stored now."""
     return _hash_of(version.mou_id, version.number, version_content(version))
 
 
@@ -634,6 +646,7 @@ def sniff_evidence(data: bytes) -> tuple[str, str]:
 
 
 def wet_ink_choices(version: MouVersion) -> list[tuple[int, str]]:
+    """(partner id, name) of the parties that have not yet answered this version."""
     return [(p.partner_id, p.name) for p in version.parties if version.answer_for(p.partner_id) is None]
 
 
@@ -669,6 +682,7 @@ def record_wet_ink_signature(network: Network, version: MouVersion, *, partner_i
 
 
 def load_evidence(signature_id) -> MouSignature | None:
+    """A wet-ink signature with its scan loaded, or None."""
     return db.session.execute(
         select(MouSignature).where(MouSignature.id == signature_id, MouSignature.evidence_size > 0)
         .options(undefer(MouSignature.evidence))
@@ -808,6 +822,7 @@ def executed_documents(versions: list[MouVersion]) -> dict[int, IssuedDocument]:
 # ---------------------------------------------------------------- comparing versions
 
 def diff_choices(mou: Mou, versions: list[MouVersion], include_draft: bool) -> list[tuple[str, str]]:
+    """(key, label) of what can be compared: each issued version, and the draft when asked."""
     choices = [(str(v.number), f"Version {v.number}, issued {format_date(v.issued_at)}")
                for v in sorted(versions, key=lambda v: v.number)]
     if include_draft:
@@ -816,6 +831,7 @@ def diff_choices(mou: Mou, versions: list[MouVersion], include_draft: bool) -> l
 
 
 def content_of(mou: Mou, versions: list[MouVersion], key: str) -> dict | None:
+    """The canonical content of a version number or of the draft ('draft'); None when unknown."""
     if key == "draft":
         return draft_content(mou)
     version = next((v for v in versions if str(v.number) == key), None)
@@ -823,6 +839,7 @@ def content_of(mou: Mou, versions: list[MouVersion], key: str) -> dict | None:
 
 
 def count_open_comments(mou: Mou) -> int:
+    """How many comments on the MOU's draft are still open."""
     return db.session.execute(
         select(func.count(MouComment.id)).where(MouComment.mou_id == mou.id, MouComment.resolved_at.is_(None))
     ).scalar_one()

@@ -58,6 +58,7 @@ def canonical_json(content: dict) -> bytes:
 
 
 def content_hash(content: dict) -> str:
+    """The SHA-256, in hex, of the canonical JSON of the content."""
     return hashlib.sha256(canonical_json(content)).hexdigest()
 
 

@@ -74,8 +74,7 @@ def _draft_page(mou: Mou, active: CommentForm | None = None, active_clause_id: i
 @requires(Permission.MOUS_VIEW)
 def index():
     page = paginate(services.mous_query(g.membership))
-    awaiting = db.session.execute(services.awaiting_signature_query(g.membership).limit(5)).scalars().all()
-    return render_template("mous/index.html", page=page, awaiting=awaiting)
+    return render_template("mous/index.html", page=page, awaiting=services.awaiting_signature(g.membership))
 
 
 @bp.route(f"{PREFIX}/awaiting-signature")

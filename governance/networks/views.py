@@ -10,6 +10,7 @@ from governance.extensions import db
 from governance.networks import services
 from governance.networks.forms import InvitationForm, MembershipForm, NetworkForm, NewNetworkForm
 from governance.networks.models import Invitation, Membership
+from governance.partners.population import population_profile
 from governance.partners.services import partner_choices
 
 bp = Blueprint("networks", __name__)
@@ -27,7 +28,8 @@ def choose():
 @bp.route("/n/<network_slug>/")
 @requires(Permission.NETWORK_VIEW)
 def dashboard():
-    return render_template("networks/dashboard.html")
+    population = population_profile(tenancy.current_network())
+    return render_template("networks/dashboard.html", population=population)
 
 
 @bp.route("/n/<network_slug>/settings", methods=["GET", "POST"])

@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from governance.extensions import db
@@ -155,7 +155,7 @@ def population_history(partners, today: date | None = None) -> list[PopulationPo
 def gp_practices() -> list[Partner]:
     """The current network's GP practices with their status and list size histories."""
     return list(db.session.execute(
-        select(Partner).where(Partner.kind == PartnerKind.GP_PRACTICE).order_by(Partner.name, Partner.id)
+        select(Partner).where(Partner.kind == PartnerKind.GP_PRACTICE).order_by(func.lower(Partner.name), Partner.id)
         .options(selectinload(Partner.status_changes), selectinload(Partner.list_sizes))
     ).scalars())
 

@@ -57,7 +57,7 @@ def _status_now_subquery(day: date):
 
 def partners_query(search: str | None = None, kind: str | None = None, status: str | None = None):
     """The partner list, optionally searched by name or ODS code and filtered; histories eager-loaded."""
-    statement = _with_history(select(Partner).order_by(Partner.name, Partner.id))
+    statement = _with_history(select(Partner).order_by(func.lower(Partner.name), Partner.id))
     if search and search.strip():
         term = search.strip()
         statement = statement.where(Partner.name.icontains(term, autoescape=True)
@@ -71,7 +71,7 @@ def partners_query(search: str | None = None, kind: str | None = None, status: s
 
 def all_partners() -> list[Partner]:
     """Every partner of the current network with contacts and histories, for exports and documents."""
-    statement = _with_history(select(Partner).order_by(Partner.name, Partner.id))
+    statement = _with_history(select(Partner).order_by(func.lower(Partner.name), Partner.id))
     return list(db.session.execute(statement.options(selectinload(Partner.contacts))).scalars())
 
 
@@ -97,6 +97,7 @@ def representatives(partner: Partner) -> list[Membership]:
 # Checking input -----------------------------------------------------------------------------
 
 def normalise_ods_code(text: str | None) -> str | None:
+    """Upper case without spaces, or None for a blank code."""
     return re.sub(r"\s+", "", text or "").upper() or None
 
 
@@ -112,6 +113,7 @@ def check_ods_code(code: str | None, kind: str) -> None:
 
 
 def check_kind(kind: str | None) -> PartnerKind:
+    """The kind of organisation, or a ServiceError on the kind field."""
     if kind not in PartnerKind._value2member_map_:
         raise ServiceError("Select the kind of organisation", "kind")
     return PartnerKind(kind)
@@ -208,6 +210,7 @@ def update_partner(partner: Partner, data: dict, version) -> Partner:
 
 
 def check_status(status) -> MembershipStatus:
+    """The membership status, or a ServiceError on the status field."""
     if status not in MembershipStatus._value2member_map_:
         raise ServiceError("Select the membership status", "status")
     return MembershipStatus(status)
@@ -253,6 +256,7 @@ def record_list_size(partner: Partner, patients: int, as_of: date | None, actor:
 
 
 def clean_contact(data: dict) -> dict:
+    """A contact's fields, trimmed and checked."""
     values = {key: (data.get(key) or "").strip() for key in CONTACT_FIELDS}
     if not values["name"]:
         raise ServiceError("Enter the contact's name", "name")

@@ -44,7 +44,9 @@ def test_an_unexpected_error_shows_the_500_page_and_rolls_back(app, client, capl
 
     app.add_url_rule("/broken", "broken", broken)
     app.config["PROPAGATE_EXCEPTIONS"] = False
-    assert_nhs_page(client.get("/broken"), 500, "Sorry, there is a problem with the service")
+    response = client.get("/broken")
+    assert_nhs_page(response, 500, "Sorry, there is a problem with the service")
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
     assert "boom" in caplog.text  # logged for the operators, not shown to the user
     from governance.networks.models import Network
 
@@ -205,3 +207,31 @@ def test_healthz_is_503_when_the_database_is_unreachable(uri):
     assert response.json["database"] == "unreachable"
     with app.app_context():
         db.engine.dispose()
+
+
+FOUNDATION_BLUEPRINTS = ("system", "auth", "networks", "audit", "documents")
+JUNK = [{}, {"version": "x", "role": "emperor", "care_model": "??", "financial_year_start": "soon",
+             "partner_id": "abc", "email": "@@", "password": "p", "confirm": "q", "full_name": "x" * 500,
+             "name": "\x00", "slug": "../..", "admin_email": " ", "next": "//evil.example"}]
+
+
+@pytest.mark.parametrize("data", JUNK, ids=["empty", "junk"])
+def test_no_foundation_form_answers_500_to_junk(app, client, network, login_as, data):
+    admin = login_as("network_admin")
+    admin.user.is_site_admin = True
+    member = factories.make_member(network, "board_member")
+    invitation, raw = factories.make_invitation(network)
+    db.session.commit()
+    ids = {"membership_id": member.id, "invitation_id": invitation.id, "token": raw}
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if (rule.endpoint.split(".")[0] not in FOUNDATION_BLUEPRINTS or "POST" not in rule.methods
+                or rule.endpoint == "auth.logout"):
+            continue
+        url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: network.slug if m[1] == "network_slug" else str(ids[m[1]]),
+                     rule.rule)
+        response = client.post(url, data=data)
+        assert response.status_code < 500, f"{url}: {response.status_code}"
+        checked += 1
+    assert checked >= 10
+    assert client.get(f"/n/{network.slug}/admin/members").status_code == 200  # still signed in throughout

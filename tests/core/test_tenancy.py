@@ -132,9 +132,17 @@ def test_writing_a_row_of_another_network_is_refused(two_networks):
         db.session.flush()
     db.session.rollback()
 
+    other = db.session.execute(select(Membership).where(Membership.id == b["member"])
+                               .execution_options(all_networks=True)).scalar_one()
+    db.session.delete(other)
+    with pytest.raises(PermissionError):
+        db.session.flush()
+    db.session.rollback()
+
     tenancy.activate(None)
     assert db.session.get(Partner, b["partner"]).name != "Renamed from the wrong network"
     assert db.session.get(Partner, a["partner"]).network_id == a["network"]
+    assert db.session.get(Membership, b["member"]) is not None
 
 
 def test_writing_a_row_of_the_active_network_is_allowed(two_networks):

@@ -84,10 +84,7 @@ class AccessiblePage:
         self.check()
 
     def check(self):
-        self.page.wait_for_load_state("load")
-        self.page.add_script_tag(path=str(AXE))
-        result = self.page.evaluate(
-            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+        result = self._run_axe()
         violations = [
             f"{v['id']} ({v['impact']}): {v['help']} -> "
             + "; ".join(node["target"][0] if isinstance(node["target"][0], str) else str(node["target"])
@@ -97,6 +94,21 @@ class AccessiblePage:
         assert not violations, f"axe-core found WCAG 2.2 AA violations on {self.page.url}:\n" + "\n".join(
             violations)
         self.checked.append(self.page.url)
+
+    def _run_axe(self, attempts: int = 3):
+        """axe-core's results for the page; retried when a click's navigation lands mid-check."""
+        from playwright.sync_api import Error
+
+        for attempt in range(attempts):
+            self.page.wait_for_load_state("load")
+            try:
+                self.page.add_script_tag(path=str(AXE))
+                return self.page.evaluate(
+                    "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_TAGS)
+            except Error as error:
+                if "context was destroyed" not in str(error) or attempt == attempts - 1:
+                    raise
+        raise AssertionError("unreachable")
 
     def __getattr__(self, name):
         return getattr(self.page, name)

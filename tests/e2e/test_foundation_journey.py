@@ -1,5 +1,7 @@
 """Journey: a member of two networks signs in, switches network and signs out."""
 
+import re
+
 import pytest
 
 from governance.extensions import db
@@ -48,3 +50,74 @@ def test_sign_in_error_summary_is_accessible(live_app, live_server, browser_page
     page.get_by_role("button", name="Sign in").click()
     page.check()
     assert page.get_by_role("heading", name="There is a problem").is_visible()
+
+
+def _no_sideways_scrolling(page) -> None:
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{page.url} scrolls sideways by {overflow}px on a phone"
+
+
+def test_sign_in_and_dashboard_on_a_phone(live_app, live_server, phone_page):
+    network = factories.make_network(name="Riverside Primary Care Home", slug="riverside")
+    factories.make_member(network, "patient_panel_member",
+                          user=factories.make_user(email="patient@example.org", full_name="Joan Pritchard"))
+    db.session.commit()
+    page = phone_page
+
+    page.visit("/sign-in")
+    _no_sideways_scrolling(page)
+    page.get_by_label("Email address").fill("patient@example.org")
+    page.get_by_label("Password", exact=True).fill(factories.PASSWORD)
+    page.get_by_role("button", name="Sign in").tap()
+    page.wait_for_url("**/n/riverside/")
+    page.check()
+    assert page.get_by_role("heading", level=1, name="Riverside Primary Care Home").is_visible()
+    _no_sideways_scrolling(page)
+    # the menu is reachable on a small screen, and offers a patient only what they may open
+    menu = page.get_by_role("navigation", name="Network menu")
+    assert menu.count() == 1
+    assert page.get_by_role("link", name="Documents").count() == 0
+
+
+def test_an_invited_person_accepts_and_joins_with_their_role(live_app, live_server, browser, browser_page,
+                                                             caplog):
+    from tests.e2e.conftest import AccessiblePage
+
+    network = factories.make_network(name="Riverside Primary Care Home", slug="riverside")
+    factories.make_member(network, "network_admin",
+                          user=factories.make_user(email="admin@example.org", full_name="Amara Okafor"))
+    db.session.commit()
+    admin = browser_page
+
+    sign_in(admin, "admin@example.org", factories.PASSWORD)
+    admin.get_by_role("link", name="Members").first.click()
+    admin.check()
+    admin.get_by_role("link", name="Invite someone to this network").click()
+    admin.check()
+    admin.get_by_label("Email address").fill("sam@example.org")
+    admin.get_by_label("Full name").fill("Sam Whitfield")
+    admin.get_by_label("Role").select_option("board_secretary")
+    admin.get_by_role("button", name="Send invitation").click()
+    admin.check()
+    assert admin.get_by_text("Invitation sent to sam@example.org.").is_visible()
+    assert admin.get_by_role("cell", name="sam@example.org", exact=True).is_visible()
+
+    link = re.search(r"http://\S+(/invitations/\S+)", caplog.text)[1]
+    context = browser.new_context(bypass_csp=True, base_url=live_server.url)
+    try:
+        invitee = AccessiblePage(context.new_page(), live_server.url)
+        invitee.visit(link)
+        assert invitee.get_by_role("heading", level=1, name="Join Riverside Primary Care Home").is_visible()
+        assert invitee.get_by_label("Full name").input_value() == "Sam Whitfield"
+        invitee.get_by_label("Create a password").fill("a long passphrase")
+        invitee.get_by_label("Confirm password").fill("a long passphrase")
+        invitee.get_by_role("button", name="Accept invitation").click()
+        invitee.check()
+        assert invitee.get_by_text("Welcome to Riverside Primary Care Home.").is_visible()
+        assert invitee.get_by_text("You are signed in as board secretary.").is_visible()
+        assert invitee.get_by_role("link", name="Audit trail").count() >= 1  # the secretary's menu
+
+        invitee.visit(link)  # the link works once
+        assert invitee.get_by_role("heading", name="This link has expired or has already been used").is_visible()
+    finally:
+        context.close()

@@ -59,6 +59,8 @@ ROUTES = [  # (method, path, permission needed)
     ("GET", "/awaiting-signature", "MOUS_SIGN"),
     ("GET", "/{mou}", "MOUS_VIEW"),
     ("GET", "/{mou}/edit", "MOUS_DRAFT"),
+    ("GET", "/{mou}/draft", "MOUS_DRAFT"),  # others only when invited to comment
+    ("GET", "/{mou}/draft.pdf", "MOUS_DRAFT"),
     ("GET", "/{mou}/clauses/new", "MOUS_DRAFT"),
     ("GET", "/{mou}/clauses/{clause}/edit", "MOUS_DRAFT"),
     ("POST", "/{mou}/clauses/{clause}/move/down", "MOUS_DRAFT"),
@@ -453,3 +455,47 @@ def test_lists_use_a_fixed_number_of_queries(client, login_as, count_queries, ne
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
     assert "Showing 1 to" in html(response) and "Next" in html(response)
+
+
+def test_mou_pages_use_a_fixed_number_of_queries(client, login_as, count_queries, network, issued, signatories,
+                                                 secretary):
+    """More versions, clauses, comments and signatures do not mean more queries."""
+    login_as("board_secretary")
+    paths = ["", "/draft", "/versions/1", "/issue", "/compare", "/versions/1/wet-ink"]
+
+    def grow(start):
+        for n in range(start, start + 3):
+            services.add_clause(issued, f"Extra {n}", "Text")
+            services.add_comment(issued, issued.clauses[n], "A comment", secretary.user)
+            services.issue_version(network, issued, secretary.user, "127.0.0.1")
+        sign(network, version_of(issued, issued.issued_count), signatories[0])
+        db.session.commit()
+
+    def measure():
+        counts = {}
+        for path in paths:
+            with count_queries() as counter:
+                assert client.get(f"{BASE}/{issued.id}{path}").status_code == 200
+            counts[path] = counter.count
+        return counts
+
+    grow(0)
+    before = measure()
+    grow(3)
+    assert measure() == before
+
+
+def test_partner_page_partial_lists_the_partners_mous(app, login_as, network, issued, parties, signatories):
+    from flask import g, render_template
+    from flask_login import login_user
+
+    sign(network, version_of(issued), signatories[0])
+    member = login_as("board_member")
+    rows = services.mous_for_partner(parties[0].id)
+    with app.test_request_context("/"):
+        login_user(member.user)
+        g.network, g.membership = network, member
+        page = render_template("mous/_partner_mous.html", partner_mous=rows)
+        empty = render_template("mous/_partner_mous.html", partner_mous=[])
+    assert "Frailty service MOU" in page and "Signed version 1" in page and "Partly signed" in page
+    assert "not a party to any MOU" in empty
