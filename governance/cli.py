@@ -49,6 +49,7 @@ def create_network(name, slug, care_model, ods_code, admin_email):
 @click.option("--if-empty", is_flag=True, help="Do nothing, quietly, when the database has data")
 def seed_demo(if_empty):
     """Load the demo networks into an empty database."""
+    current_app.config["MAIL_SUPPRESS"] = True  # the demo's invitations and reminders email nobody
     result = demo.seed_demo(current_app.config["DEMO_PASSWORD"])
     if result is None:
         if not if_empty:

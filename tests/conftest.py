@@ -54,13 +54,17 @@ def sqlite_template(tmp_path_factory):
 
 
 def _fresh_request_globals(sender, **extra):
-    """Each request starts with an empty `g`, as in production.
+    """Each request starts as in production: an empty `g` and nothing loaded from the database.
 
-    Tests hold an app context, and Flask reuses it for the test client's requests; without this
-    `g` (the signed-in user cached by Flask-Login, the current network) would leak from one
-    request into the next, even across different clients.
+    Tests hold an app context, and Flask reuses it (and so `g` and the session) for the test
+    client's requests. Without this, `g` (the user cached by Flask-Login, the current network)
+    would leak from one request into the next, even across clients; and what a request queries
+    would depend on what the test happened to have loaded (or garbage-collected) before it.
+    The test's own pending changes are flushed first, so they are kept.
     """
     g.__dict__.clear()
+    _db.session.flush()
+    _db.session.expire_all()
 
 
 @contextmanager

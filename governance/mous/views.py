@@ -5,13 +5,15 @@ from governance.auth.forms import ConfirmForm
 from governance.core import tenancy
 from governance.core.errors import ServiceError
 from governance.core.pdf import pdf_response
-from governance.core.permissions import Permission, requires
+from governance.core.permissions import Permission, can, requires
 from governance.core.views import add_form_error, client_ip, paginate, safe_next
 from governance.extensions import db
 from governance.mous import services
 from governance.mous.forms import (ClauseForm, CommentForm, CompareForm, DeclineForm, EndMouForm,
                                    InviteCommenterForm, MouForm, NewClauseForm, NewMouForm, SignForm, WetInkForm)
 from governance.mous.models import Mou, MouClause, MouComment
+from governance.partners import sections
+from governance.partners.sections import PartnerSection
 from governance.partners.services import partner_choices
 
 bp = Blueprint("mous", __name__)
@@ -448,3 +450,13 @@ def wet_ink(mou_id, number):
             return redirect(url_for("mous.version", mou_id=mou.id, number=version.number))
     return render_template("mous/wet_ink.html", form=form, mou=mou, version=version,
                            max_mb=current_app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024))
+
+
+def _partner_section(partner):
+    if not can(Permission.MOUS_VIEW):
+        return None
+    return {"partner_mous": services.mous_for_partner(partner.id)}
+
+
+sections.register(PartnerSection(key="mous", title="MOUs and signatures",
+                                 template="mous/_partner_mous.html", load=_partner_section, order=10))

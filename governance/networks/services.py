@@ -257,3 +257,11 @@ def create_network_with_admin(data: dict, actor: User) -> Network:
 
 def all_networks_query():
     return select(Network).order_by(Network.name)
+
+
+def dashboard_summary(network: Network, membership: Membership) -> dict:
+    """What the overview page shows: the registered population and MOUs awaiting this member."""
+    from governance.mous.services import awaiting_signature
+    from governance.partners.population import population_profile
+
+    return {"population": population_profile(network), "awaiting": awaiting_signature(membership)}

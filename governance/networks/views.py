@@ -1,4 +1,4 @@
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_login import current_user
 
 from governance.auth.forms import ConfirmForm
@@ -10,7 +10,6 @@ from governance.extensions import db
 from governance.networks import services
 from governance.networks.forms import InvitationForm, MembershipForm, NetworkForm, NewNetworkForm
 from governance.networks.models import Invitation, Membership
-from governance.partners.population import population_profile
 from governance.partners.services import partner_choices
 
 bp = Blueprint("networks", __name__)
@@ -28,8 +27,8 @@ def choose():
 @bp.route("/n/<network_slug>/")
 @requires(Permission.NETWORK_VIEW)
 def dashboard():
-    population = population_profile(tenancy.current_network())
-    return render_template("networks/dashboard.html", population=population)
+    summary = services.dashboard_summary(tenancy.current_network(), g.membership)
+    return render_template("networks/dashboard.html", **summary)
 
 
 @bp.route("/n/<network_slug>/settings", methods=["GET", "POST"])

@@ -17,7 +17,7 @@ class PartnerSection:
     key: str  # e.g. "mous"; also the section's HTML id
     title: str  # the section's h2, e.g. "MOUs and signatures"
     template: str  # a partial, e.g. "mous/_partner_section.html"; it receives `partner` and `data`
-    load: Callable[[Partner], dict]  # runs in the view; must not rely on lazy loads in the template
+    load: Callable[[Partner], dict | None]  # runs in the view; None hides the section (e.g. no permission)
     order: int = 100
 
 
@@ -32,4 +32,5 @@ def register(section: PartnerSection) -> None:
 def load_sections(partner: Partner) -> list[tuple[PartnerSection, dict]]:
     """Each registered section with the data its partial shows for this partner."""
     ordered = sorted(_SECTIONS.values(), key=lambda section: (section.order, section.key))
-    return [(section, section.load(partner)) for section in ordered]
+    loaded = [(section, section.load(partner)) for section in ordered]
+    return [(section, data) for section, data in loaded if data is not None]

@@ -485,17 +485,15 @@ def test_mou_pages_use_a_fixed_number_of_queries(client, login_as, count_queries
     assert measure() == before
 
 
-def test_partner_page_partial_lists_the_partners_mous(app, login_as, network, issued, parties, signatories):
-    from flask import g, render_template
-    from flask_login import login_user
-
+def test_partner_page_shows_the_partners_mous(client, login_as, network, issued, parties, signatories):
     sign(network, version_of(issued), signatories[0])
-    member = login_as("board_member")
-    rows = services.mous_for_partner(parties[0].id)
-    with app.test_request_context("/"):
-        login_user(member.user)
-        g.network, g.membership = network, member
-        page = render_template("mous/_partner_mous.html", partner_mous=rows)
-        empty = render_template("mous/_partner_mous.html", partner_mous=[])
+    login_as("board_member")
+    page = client.get(f"/n/{network.slug}/partners/{parties[0].id}").get_data(as_text=True)
+    assert "MOUs and signatures" in page
     assert "Frailty service MOU" in page and "Signed version 1" in page and "Partly signed" in page
-    assert "not a party to any MOU" in empty
+
+
+def test_partner_page_hides_mous_from_roles_that_cannot_read_them(client, login_as, network, issued, parties):
+    login_as("patient_panel_member")
+    page = client.get(f"/n/{network.slug}/partners/{parties[0].id}").get_data(as_text=True)
+    assert "MOUs and signatures" not in page and "Frailty service MOU" not in page
