@@ -133,10 +133,13 @@ def phone_page(browser, live_server):
     context = browser.new_context(bypass_csp=True, base_url=live_server.url,
                                   viewport={"width": 375, "height": 667}, is_mobile=True, has_touch=True)
     page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
         yield AccessiblePage(page, live_server.url)
     finally:
         context.close()
+    assert not errors, f"JavaScript errors: {errors}"
 
 
 def sign_in(page: AccessiblePage, email: str, password: str) -> None:

@@ -1,4 +1,4 @@
-"""Journey: a member of two networks signs in, switches network and signs out."""
+"""Journeys: sign in, switch network, sign out; the same pages on a phone; accepting an invitation."""
 
 import re
 
