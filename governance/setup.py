@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFError
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader, select_autoescape
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm.exc import StaleDataError
 
 from governance.core import formatting, permissions
 from governance.extensions import csrf, db, login_manager, migrate
@@ -47,9 +48,10 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 def register_extensions(app: Flask) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
         os.makedirs(app.instance_path, exist_ok=True)
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql://"):
-        uri = app.config["SQLALCHEMY_DATABASE_URI"].replace("postgresql://", "postgresql+psycopg://", 1)
-        app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    for prefix in ("postgresql://", "postgres://"):
+        if uri.startswith(prefix):  # psycopg 3 is the driver; hosting platforms often say postgres://
+            app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len(prefix):]
     db.init_app(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     csrf.init_app(app)
@@ -144,7 +146,14 @@ def _error_page(template: str, status: int):
     return handler
 
 
+def _edit_conflict(error):
+    """Two saves raced past the version check: the second is refused, nothing is overwritten."""
+    db.session.rollback()
+    return render_template("errors/409.html", error=error), 409
+
+
 def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(StaleDataError, _edit_conflict)
     app.register_error_handler(400, _error_page("errors/400.html", 400))
     app.register_error_handler(CSRFError, _error_page("errors/400.html", 400))
     app.register_error_handler(403, _error_page("errors/403.html", 403))

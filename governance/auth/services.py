@@ -132,6 +132,10 @@ def reset_password(raw: str, password: str) -> User:
         raise ServiceError("This link has expired or has already been used")
     user = db.session.get(User, token.user_id)
     set_password(user, password)
-    token.used_at = utcnow()
+    now = utcnow()
+    # Using one link retires every other outstanding link for the account.
+    for other in db.session.execute(select(PasswordResetToken).where(
+            PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))).scalars():
+        other.used_at = now
     audit.record_event(user, "password_reset", f"{user.full_name} reset their password")
     return user

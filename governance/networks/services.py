@@ -225,6 +225,9 @@ def accept_invitation(raw: str, *, full_name: str = "", password: str = "",
     invitation = find_invitation(raw)
     if invitation is None:
         raise ServiceError("This invitation has expired, been withdrawn or already been used")
+    if existing_user is not None and existing_user.email != invitation.email:
+        raise ServiceError(f"This invitation is for {invitation.email}. Sign out, then open the link "
+                           "again and sign in with that address")
     user = existing_user or auth_services.find_user(invitation.email)
     if user is None:
         user = auth_services.create_user(invitation.email, full_name or invitation.full_name, password)

@@ -106,3 +106,15 @@ def test_no_reset_link_for_unknown_or_deactivated_accounts(app, caplog):
     services.request_password_reset("gone@example.org")
     assert db.session.execute(select(func.count(PasswordResetToken.id))).scalar_one() == 0
     assert "/reset-password/" not in caplog.text
+
+
+def test_using_one_reset_link_retires_the_others(app, caplog):
+    factories.make_user(email="chair@example.org")
+    db.session.commit()
+    services.request_password_reset("chair@example.org")
+    services.request_password_reset("chair@example.org")
+    first, second = (part.split()[0] for part in caplog.text.split("/reset-password/")[1:3])
+    services.reset_password(second, "a brand new password")
+    assert services.find_reset_token(first) is None
+    with pytest.raises(ServiceError, match="expired or has already been used"):
+        services.reset_password(first, "an attacker's password")

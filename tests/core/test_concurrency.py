@@ -113,3 +113,16 @@ def test_a_stale_member_role_form_shows_the_conflict_and_overwrites_nothing(clie
     assert '<option value="board_secretary" selected>' in page
     db.session.rollback()
     assert (member.role, member.job_title) == ("board_member", "Clinical director")
+
+
+def test_a_save_that_races_past_the_version_check_gets_the_conflict_page(app, client):
+    from sqlalchemy.orm.exc import StaleDataError as Stale
+
+    @app.route("/test-race")
+    def race():
+        raise Stale("UPDATE statement on table 'networks' expected to update 1 row(s); 0 were matched.")
+
+    race.accord_permission = "public"
+    response = client.get("/test-race")
+    assert response.status_code == 409
+    assert b"Someone else saved this at the same time" in response.data

@@ -81,3 +81,12 @@ def test_sqlite_enforces_foreign_keys(app):
     with pytest.raises(IntegrityError):
         db.session.flush()
     db.session.rollback()
+
+
+@pytest.mark.parametrize("given", ["postgres://u:p@db.internal/accord", "postgresql://u:p@db.internal/accord"])
+def test_postgresql_urls_use_psycopg_3(given):
+    from config import TestingConfig
+    from governance import create_app
+
+    app = create_app(TestingConfig, {"SQLALCHEMY_DATABASE_URI": given})
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@db.internal/accord"

@@ -142,3 +142,13 @@ def test_an_existing_account_must_sign_in_to_accept(app):
         services.accept_invitation(raw, password="a long passphrase")
     membership = services.accept_invitation(raw, existing_user=user)
     assert membership.user == user and membership.network_id == network.id
+
+
+def test_a_signed_in_account_cannot_take_an_invitation_sent_to_another_address(app):
+    network = factories.make_network()
+    someone_else = factories.make_user(email="someone.else@example.org")
+    invitation, raw = factories.make_invitation(network, email="chair@example.org", role="network_admin")
+    with pytest.raises(ServiceError, match="This invitation is for chair@example.org"):
+        services.accept_invitation(raw, existing_user=someone_else)
+    assert invitation.status == "Pending"
+    assert db.session.execute(select(Membership).where(Membership.user_id == someone_else.id)).first() is None
