@@ -4,6 +4,7 @@ import os
 
 from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
+from werkzeug.routing import IntegerConverter
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader, select_autoescape
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -93,7 +94,16 @@ def register_templates(app: Flask) -> None:
                 "navigation": navigation_items()}
 
 
+class RecordIdConverter(IntegerConverter):
+    """`<int:...>` in every route: ids beyond a 64-bit primary key are 404 at routing, not a 500."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def register_blueprints(app: Flask) -> None:
+    app.url_map.converters["int"] = RecordIdConverter
     import importlib
 
     for name in BLUEPRINTS:

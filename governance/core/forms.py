@@ -35,7 +35,7 @@ class DateInputField(Field):
         try:
             self.data = date(int(self.parts["year"]), int(self.parts["month"]),
                              int(self.parts["day"]))
-        except ValueError:
+        except (ValueError, OverflowError):
             self.process_errors.append(f"{self.label.text} must be a real date")
         if self.data and self.data.year < 1900:
             self.data = None
@@ -43,7 +43,7 @@ class DateInputField(Field):
 
     def pre_validate(self, form):
         if self.process_errors:
-            raise StopValidation(self.process_errors[0])
+            raise StopValidation()  # the message is already in errors (from process_errors)
 
     def _value(self):
         return self.parts

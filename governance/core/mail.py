@@ -26,9 +26,13 @@ def send_mail(to: str, subject: str, body: str) -> None:
     if not cfg["MAIL_SERVER"]:
         current_app.logger.warning("Mail not configured; message to %s:\n%s\n%s", to, subject, body)
         return
-    with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=10) as smtp:
-        if cfg["MAIL_USE_TLS"]:
-            smtp.starttls()
-        if cfg["MAIL_USERNAME"]:
-            smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"])
-        smtp.send_message(message)
+    try:
+        with smtplib.SMTP(cfg["MAIL_SERVER"], cfg["MAIL_PORT"], timeout=10) as smtp:
+            if cfg["MAIL_USE_TLS"]:
+                smtp.starttls()
+            if cfg["MAIL_USERNAME"]:
+                smtp.login(cfg["MAIL_USERNAME"], cfg["MAIL_PASSWORD"])
+            smtp.send_message(message)
+    except (OSError, smtplib.SMTPException):
+        # A mail outage must not lose the record being saved: log the message so it can be resent.
+        current_app.logger.exception("Could not send mail to %s; message was:\n%s\n%s", to, subject, body)

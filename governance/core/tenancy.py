@@ -38,6 +38,8 @@ def get_or_404(model, record_id):
         record_id = int(record_id)
     except (TypeError, ValueError):
         abort(404)
+    if not 0 < record_id < 2**63:  # beyond any primary key; the database would overflow
+        abort(404)
     record = db.session.execute(select(model).where(model.id == record_id)).scalar_one_or_none()
     if record is None:
         abort(404)

@@ -31,6 +31,8 @@ def add_form_error(form, error) -> None:
 
 def paginate(statement, per_page: int | None = None):
     """One page of a select: always two queries (the page and the count)."""
-    return db.paginate(statement, page=request.args.get("page", 1, type=int),
+    page = request.args.get("page", 1, type=int)
+    page = page if 0 < page <= 1_000_000 else 1
+    return db.paginate(statement, page=page,
                        per_page=per_page or current_app.config["PER_PAGE"], max_per_page=100,
                        error_out=False)

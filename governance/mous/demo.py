@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from governance.core import audit, tenancy
 from governance.extensions import db
-from governance.mous import services
+from governance.mous import services, signing
 from governance.networks.models import Membership
 
 DEMO_IP = "192.0.2.10"  # documentation range: the demo never had a real address
@@ -44,7 +44,7 @@ def _sign(network, version, demo, email: str) -> None:
     user = demo.users[email]
     membership = _membership(user)
     audit.set_actor(db.session, user.id)
-    services.sign_mou_version(network, version, membership, full_name=user.full_name,
+    signing.sign_mou_version(network, version, membership, full_name=user.full_name,
                               job_title=membership.job_title, confirmed=True, password=demo.password,
                               ip_address="192.0.2.21", user_agent=DEMO_AGENT)
 

@@ -16,14 +16,27 @@ def _optional_int(value):
     return int(value) if value not in (None, "", "None") else None
 
 
+def _party_id(value):
+    """A chosen party's id; anything that is not a number becomes -1, which the service refuses by name."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
+def _at_most(limit: int, what: str) -> Length:
+    return Length(max=limit, message=f"{what} must be {limit:,} characters or fewer")
+
+
 class MouFields:
-    title = StringField("Title", validators=[DataRequired("Enter the title of the MOU"), Length(max=300)])
-    parties = SelectMultipleField("Parties", coerce=int, choices=[], validate_choice=False,
+    title = StringField("Title", validators=[DataRequired("Enter the title of the MOU"), _at_most(300, "Title")])
+    parties = SelectMultipleField("Parties", coerce=_party_id, choices=[], validate_choice=False,
                                   description="The partner organisations that will sign this MOU. Choose at least two.")
     varies_id = SelectField("Varies an earlier MOU (optional)", coerce=_optional_int, choices=[],
                             validate_choice=False,
                             description="For a variation, choose the MOU it varies")
-    purpose = TextAreaField("Purpose", validators=[DataRequired("Enter the purpose of the MOU"), Length(max=5000)],
+    purpose = TextAreaField("Purpose", validators=[DataRequired("Enter the purpose of the MOU"),
+                                                   _at_most(5000, "Purpose")],
                             description="In a sentence or two: what the partners are agreeing to do together")
     start_date = DateInputField("Start date", validators=[DataRequired("Enter the start date")])
     end_date = DateInputField("End or review date", validators=[DataRequired("Enter the end or review date")])
@@ -44,9 +57,8 @@ class MouForm(MouFields, VersionedForm):
 
 
 class ClauseFields:
-    heading = StringField("Heading", validators=[DataRequired("Enter the clause heading"), Length(max=200)])
-    body = TextAreaField("Text", validators=[
-        Length(max=20000, message="Clause text must be 20,000 characters or fewer")],
+    heading = StringField("Heading", validators=[DataRequired("Enter the clause heading"), _at_most(200, "Heading")])
+    body = TextAreaField("Text", validators=[_at_most(20000, "Clause text")],
                          description="Markdown: **bold**, *italic*, lists starting with - or 1., links [text](https://…)")
 
 
@@ -59,7 +71,7 @@ class ClauseForm(ClauseFields, VersionedForm):
 
 
 class CommentForm(FlaskForm):
-    body = TextAreaField("Your comment", validators=[DataRequired("Enter your comment"), Length(max=5000)])
+    body = TextAreaField("Your comment", validators=[DataRequired("Enter your comment"), _at_most(5000, "Comment")])
 
 
 class InviteCommenterForm(FlaskForm):
@@ -68,8 +80,10 @@ class InviteCommenterForm(FlaskForm):
 
 
 class SignForm(FlaskForm):
-    full_name = StringField("Your full name", validators=[DataRequired("Enter your full name"), Length(max=200)])
-    job_title = StringField("Your job title", validators=[DataRequired("Enter your job title"), Length(max=200)])
+    full_name = StringField("Your full name", validators=[DataRequired("Enter your full name"),
+                                                         _at_most(200, "Full name")])
+    job_title = StringField("Your job title", validators=[DataRequired("Enter your job title"),
+                                                         _at_most(200, "Job title")])
     confirm = BooleanField("I confirm", validators=[
         DataRequired("Confirm that you have read this version and may sign it")])
     password = PasswordField("Your password", validators=[DataRequired("Enter your password")],
@@ -78,7 +92,7 @@ class SignForm(FlaskForm):
 
 class DeclineForm(FlaskForm):
     reason = TextAreaField("Why are you declining to sign?", validators=[
-        DataRequired("Enter the reason for declining"), Length(max=5000)],
+        DataRequired("Enter the reason for declining"), _at_most(5000, "Reason")],
         description="The board secretary and the other parties will see this")
 
 
@@ -86,9 +100,9 @@ class WetInkForm(FlaskForm):
     partner_id = SelectField("Party that signed", coerce=_optional_int, choices=[], validate_choice=False,
                              validators=[DataRequired("Choose the party that signed")])
     signatory_name = StringField("Full name of the person who signed", validators=[
-        DataRequired("Enter the full name of the person who signed"), Length(max=200)])
+        DataRequired("Enter the full name of the person who signed"), _at_most(200, "Full name")])
     signatory_title = StringField("Their job title", validators=[
-        DataRequired("Enter the job title of the person who signed"), Length(max=200)])
+        DataRequired("Enter the job title of the person who signed"), _at_most(200, "Job title")])
     signed_on = DateInputField("Date on the signed page", validators=[DataRequired("Enter the date it was signed")])
     evidence = FileField("Scan of the signed page", validators=[FileRequired("Choose the scan of the signed page")],
                          description="A PDF, PNG or JPEG file, smaller than 5 MB")
@@ -100,7 +114,7 @@ class EndMouForm(FlaskForm):
         (MouStatus.SUPERSEDED.value, "It was superseded by a new agreement")], validate_choice=False,
         validators=[DataRequired(_OUTCOME_MESSAGE),
                     AnyOf([MouStatus.TERMINATED.value, MouStatus.SUPERSEDED.value], message=_OUTCOME_MESSAGE)])
-    reason = TextAreaField("Reason", validators=[DataRequired("Enter the reason"), Length(max=5000)])
+    reason = TextAreaField("Reason", validators=[DataRequired("Enter the reason"), _at_most(5000, "Reason")])
 
 
 class CompareForm(FlaskForm):

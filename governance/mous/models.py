@@ -51,6 +51,18 @@ ENDED = (MouStatus.TERMINATED, MouStatus.SUPERSEDED)
 AWAITING = (MouStatus.OUT_FOR_SIGNATURE, MouStatus.PARTLY_SIGNED)
 
 
+MAX_ID = 2**31 - 1  # the largest value an INTEGER id column holds on PostgreSQL
+
+
+def parse_id(value) -> int | None:
+    """A record id or version number from user input, or None when it is not one the database could hold."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number <= MAX_ID else None
+
+
 class EndDateKind(StrEnum):
     END = "end"
     REVIEW = "review"

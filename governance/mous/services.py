@@ -1,42 +1,44 @@
-"""MOUs: drafting from the clause library, comments, issuing frozen versions, signing, PDFs."""
+"""MOUs: drafting from the clause library, comments, issuing frozen versions, reminders, comparing.
 
-import hashlib
+Signing lives in `signing`, PDFs and the archive in `pdfs`, hashing in `versions`; their public
+functions are re-exported here so that callers can keep using `services.<name>`.
+"""
+
 import uuid
 from dataclasses import dataclass
-from datetime import date
 
-from flask import current_app
 from sqlalchemy import false, func, or_, select
-from sqlalchemy.orm import selectinload, undefer
-from werkzeug.utils import secure_filename
+from sqlalchemy.orm import selectinload
 
-from governance.auth import services as auth_services
-from governance.auth.models import LoginAttempt, User
+from governance.auth.models import User
 from governance.core import audit
 from governance.core.concurrency import check_version
 from governance.core.db import utcnow
 from governance.core.errors import ServiceError
-from governance.core.formatting import format_date, format_datetime
-from governance.core.mail import send_mail
-from governance.core.pdf import render_pdf
+from governance.core.formatting import format_date
+from governance.core.mail import external_url, send_mail
 from governance.core.permissions import Permission, role_can
 from governance.documents.models import IssuedDocument
-from governance.documents.services import archive_document
 from governance.extensions import db
 from governance.mous import text
 from governance.mous.clauses import LIBRARY
 from governance.mous.models import (AWAITING, EndDateKind, Mou, MouClause, MouComment, MouCommentInvitation,
-                                    MouDecline, MouSignature, MouStatus, MouVersion, MouVersionParty,
-                                    SignatureMethod, mou_parties)
+                                    MouDecline, MouSignature, MouStatus, MouVersion, MouVersionParty, mou_parties,
+                                    parse_id)
+from governance.mous.pdfs import (EXECUTED_KIND as EXECUTED_KIND, CertificateEvent as CertificateEvent,
+                                  archive_executed as archive_executed, certificate_events as certificate_events,
+                                  draft_pdf as draft_pdf, executed_document as executed_document,
+                                  executed_documents, version_pdf as version_pdf)
+from governance.mous.signing import (EVIDENCE_TYPES as EVIDENCE_TYPES, check_can_answer as check_can_answer,
+                                     decline_mou_version as decline_mou_version, load_evidence as load_evidence,
+                                     record_wet_ink_signature as record_wet_ink_signature,
+                                     sign_mou_version as sign_mou_version, signing_refusal as signing_refusal,
+                                     sniff_evidence as sniff_evidence, wet_ink_choices as wet_ink_choices)
+from governance.mous.versions import (Integrity as Integrity, compute_hash as compute_hash, draft_content,
+                                      has_changes, hash_of, integrity as integrity, party_order,
+                                      verify as verify, version_content)
 from governance.networks.models import Membership, Network
 from governance.partners.models import Partner
-
-EXECUTED_KIND = "mou_executed"
-EVIDENCE_TYPES = (
-    (b"%PDF-", "application/pdf", "pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
-    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
-)
 
 
 # ---------------------------------------------------------------- who may do what
@@ -73,7 +75,8 @@ def can_see(mou: Mou, membership: Membership) -> bool:
 
 def mous_query(membership: Membership):
     """The MOUs this member may see, newest activity first, with what the list shows."""
-    query = (select(Mou).options(selectinload(Mou.parties), selectinload(Mou.current_version))
+    query = (select(Mou).options(selectinload(Mou.parties),
+                                 selectinload(Mou.current_version).selectinload(MouVersion.parties))
              .order_by(Mou.updated_at.desc(), Mou.id.desc()))
     if not can_draft(membership):
         invited = select(MouCommentInvitation.mou_id).where(MouCommentInvitation.user_id == membership.user_id)
@@ -102,9 +105,8 @@ def _version_options():
 
 def get_version(mou: Mou, number) -> MouVersion | None:
     """One issued version of an MOU by its number, with parties, signatures and declines."""
-    try:
-        number = int(number)
-    except (TypeError, ValueError):
+    number = parse_id(number)
+    if number is None:
         return None
     return db.session.execute(
         select(MouVersion).where(MouVersion.mou_id == mou.id, MouVersion.number == number)
@@ -267,26 +269,25 @@ def _check_details(data: dict) -> None:
 
 
 def _partners(partner_ids) -> list[Partner]:
-    ids = {int(i) for i in partner_ids or []}
+    ids = {parse_id(i) for i in partner_ids or []}
+    if None in ids:
+        raise ServiceError("Choose parties from this network's partners", "parties")
     partners = list(db.session.execute(select(Partner).where(Partner.id.in_(ids))).scalars()) if ids else []
     if len(partners) != len(ids):
         raise ServiceError("Choose parties from this network's partners", "parties")
     if len(partners) < 2:
         raise ServiceError("Choose at least two parties", "parties")
-    return sorted(partners, key=_party_order)
-
-
-def _party_order(partner: Partner):
-    return (partner.name, partner.id)
+    return sorted(partners, key=party_order)
 
 
 def _varies(varies_id, mou: Mou | None = None) -> int | None:
     if not varies_id:
         return None
-    exists = db.session.execute(select(Mou.id).where(Mou.id == int(varies_id))).first()
-    if exists is None or (mou is not None and mou.id == int(varies_id)):
+    varies_id = parse_id(varies_id)
+    exists = varies_id is not None and db.session.execute(select(Mou.id).where(Mou.id == varies_id)).first()
+    if not exists or (mou is not None and mou.id == varies_id):
         raise ServiceError("Choose an MOU of this network, other than this one", "varies_id")
-    return int(varies_id)
+    return varies_id
 
 
 def _apply_details(mou: Mou, data: dict) -> None:
@@ -387,7 +388,9 @@ def move_clause(clause: MouClause, direction: str) -> None:
 
 def invite_commenter(mou: Mou, membership_id, actor: User | None) -> MouCommentInvitation:
     """Let a member read the draft and comment on it."""
-    member = db.session.execute(select(Membership).where(Membership.id == membership_id)).scalar_one_or_none()
+    membership_id = parse_id(membership_id)
+    member = membership_id and db.session.execute(
+        select(Membership).where(Membership.id == membership_id)).scalar_one_or_none()
     if member is None or member.id not in {choice[0] for choice in commenter_choices(mou)}:
         raise ServiceError("Choose a member who can comment and is not already invited", "membership_id")
     invitation = MouCommentInvitation(network_id=mou.network_id, mou_id=mou.id, user_id=member.user_id,
@@ -396,7 +399,8 @@ def invite_commenter(mou: Mou, membership_id, actor: User | None) -> MouCommentI
     db.session.flush()
     inviter = actor.full_name if actor else "The board secretary"
     send_mail(member.user.email, f"Comment on the draft MOU: {mou.title}",
-              f"{inviter} has invited you to read and comment on the draft MOU \"{mou.title}\" on Accord.\n")
+              f"{inviter} has invited you to read and comment on the draft MOU \"{mou.title}\" on Accord:\n\n"
+              f"{external_url('mous.draft', network_slug=member.network.slug, mou_id=mou.id)}\n")
     return invitation
 
 
@@ -404,6 +408,9 @@ def add_comment(mou: Mou, clause: MouClause, body: str, author: User) -> MouComm
     """Comment on one clause of the draft."""
     if clause.mou_id != mou.id:
         raise ServiceError("That clause is not part of this MOU", "body")
+    if mou.is_ended:
+        raise ServiceError(f"This MOU has been {MouStatus(mou.status).label.lower()}; it is closed for comments",
+                           "body")
     body = text.normalise_text(body)
     if not body:
         raise ServiceError("Enter your comment", "body")
@@ -418,77 +425,18 @@ def set_comment_resolved(comment: MouComment, resolved: bool, membership: Member
     """Resolve or reopen a comment: the drafters and the comment's author may."""
     if not (can_draft(membership) or comment.author_id == membership.user_id):
         raise ServiceError("Only the board secretary or the comment's author can resolve it")
+    if comment.is_open != resolved:
+        return comment  # already as asked (a form sent twice): keep who resolved it and when
     comment.resolved_at = utcnow() if resolved else None
     comment.resolved_by_id = membership.user_id if resolved else None
     db.session.flush()
     return comment
 
 
-# ---------------------------------------------------------------- versions and hashing
-
-def draft_content(mou: Mou) -> dict:
-    """The draft in canonical form, as it would be frozen if issued now."""
-    return {
-        "title": text.normalise_line(mou.title),
-        "purpose": text.normalise_text(mou.purpose),
-        "start_date": mou.start_date.isoformat(),
-        "end_date": mou.end_date.isoformat(),
-        "end_date_kind": mou.end_date_kind,
-        "parties": [{"partner_id": p.id, "name": text.normalise_line(p.name), "ods_code": p.ods_code or ""}
-                    for p in sorted(mou.parties, key=_party_order)],
-        "clauses": [{"key": c.key, "heading": text.normalise_line(c.heading), "body": text.normalise_text(c.body)}
-                    for c in sorted(mou.clauses, key=lambda c: c.position)],
-    }
-
-
-def version_content(version: MouVersion) -> dict:
-    """An issued version's content in canonical form, read back from what is stored."""
-    return {
-        "title": text.normalise_line(version.title),
-        "purpose": text.normalise_text(version.purpose),
-        "start_date": version.start_date.isoformat(),
-        "end_date": version.end_date.isoformat(),
-        "end_date_kind": version.end_date_kind,
-        "parties": [{"partner_id": p.partner_id, "name": text.normalise_line(p.name), "ods_code": p.ods_code or ""}
-                    for p in sorted(version.parties, key=lambda p: p.position)],
-        "clauses": [{"key": c["key"], "heading": text.normalise_line(c["heading"]),
-                     "body": text.normalise_text(c["body"])} for c in version.clauses],
-    }
-
-
-def _hash_of(mou_id: int, number: int, content: dict) -> str:
-    return text.content_hash({"format": text.CANONICAL_FORMAT, "mou_id": mou_id, "version": number, **content})
-
-
-def compute_hash(version: MouVersion) -> str:
-    """The SHA-256 of a version's content as it is stored now."""
-    return _hash_of(version.mou_id, version.number, version_content(version))
-
-
-def verify(version: MouVersion) -> bool:
-    """Whether the stored content still hashes to the SHA-256 taken when the version was issued."""
-    return compute_hash(version) == version.content_hash
-
-
-@dataclass
-class Integrity:
-    ok: bool
-    stored: str
-    computed: str
-    mismatched_signatures: list
-
-
-def integrity(version: MouVersion) -> Integrity:
-    """The version's hash check, and any signature made over a different hash."""
-    computed = compute_hash(version)
-    bad = [s for s in version.signatures if s.version_hash != version.content_hash]
-    return Integrity(computed == version.content_hash and not bad, version.content_hash, computed, bad)
-
-
-def has_changes(mou: Mou) -> bool:
-    """Whether the draft differs from the latest issued version (always true before the first)."""
+def was_declined(mou: Mou) -> bool:
+    """Whether a party declined the current version: it can then be issued again even unchanged."""
     current = mou.current_version
-    return current is None or version_content(current) != draft_content(mou)
+    return current is not None and bool(current.declines)
 
 
 def issue_version(network: Network, mou: Mou, actor: User | None, ip_address: str) -> MouVersion:
@@ -498,7 +446,7 @@ def issue_version(network: Network, mou: Mou, actor: User | None, ip_address: st
         raise ServiceError("Add at least two parties before issuing the MOU for signature")
     if not mou.clauses:
         raise ServiceError("Add at least one clause before issuing the MOU for signature")
-    if not has_changes(mou):
+    if not has_changes(mou) and not was_declined(mou):
         raise ServiceError(f"Nothing has changed since version {mou.issued_count} was issued")
     content = draft_content(mou)
     number = mou.issued_count + 1
@@ -506,7 +454,7 @@ def issue_version(network: Network, mou: Mou, actor: User | None, ip_address: st
         network_id=network.id, mou_id=mou.id, number=number, title=content["title"], purpose=content["purpose"],
         start_date=mou.start_date, end_date=mou.end_date, end_date_kind=content["end_date_kind"],
         clauses=content["clauses"], issued_by_id=actor.id if actor else None, issued_ip=ip_address[:64],
-        content_hash=_hash_of(mou.id, number, content),
+        content_hash=hash_of(mou.id, number, content),
         parties=[MouVersionParty(network_id=network.id, partner_id=p["partner_id"], position=i, name=p["name"],
                                  ods_code=p["ods_code"]) for i, p in enumerate(content["parties"])])
     db.session.add(version)
@@ -524,182 +472,13 @@ def issue_version(network: Network, mou: Mou, actor: User | None, ip_address: st
 def _notify_signatories(network: Network, version: MouVersion, subject: str, message: str,
                         partner_ids: set[int] | None = None) -> int:
     partner_ids = partner_ids if partner_ids is not None else {p.partner_id for p in version.parties}
-    path = f"/n/{network.slug}/mous/{version.mou_id}/versions/{version.number}"
-    link = current_app.config["EXTERNAL_URL"].rstrip("/") + path
+    link = external_url("mous.sign", network_slug=network.slug, mou_id=version.mou_id, number=version.number)
     sent = 0
     for members in signatories_by_partner(partner_ids).values():
         for membership in members:
             send_mail(membership.user.email, subject, f"{message}\n\nRead and sign it here:\n\n{link}\n")
             sent += 1
     return sent
-
-
-# ---------------------------------------------------------------- signing
-
-def check_can_answer(version: MouVersion, membership: Membership) -> MouVersionParty:
-    """The party this member signs for on this version, or a ServiceError saying why they cannot."""
-    mou = version.mou
-    if mou.is_ended:
-        raise ServiceError(f"This MOU has been {MouStatus(mou.status).label.lower()}, so it can no longer be signed")
-    if version.is_superseded:
-        raise ServiceError(f"Version {version.number} has been superseded by version {mou.issued_count}. "
-                           f"Read and sign version {mou.issued_count} instead")
-    if not membership.partner_id or not role_can(membership.role, Permission.MOUS_SIGN):
-        raise ServiceError("Only an authorised signatory of a party to this MOU can sign it")
-    party = next((p for p in version.parties if p.partner_id == membership.partner_id), None)
-    if party is None:
-        name = membership.partner.name if membership.partner else "Your organisation"
-        raise ServiceError(f"{name} is not a party to this MOU, so you cannot sign it")
-    if not membership.is_authorised_signatory:
-        raise ServiceError(f"You are not an authorised signatory for {party.name}. "
-                           "Ask a network admin to record you as one")
-    _check_not_answered(version, party)
-    if not verify(version):
-        raise ServiceError("This version no longer matches the fingerprint taken when it was issued, so it "
-                           "cannot be signed. Tell the board secretary")
-    return party
-
-
-def _check_not_answered(version: MouVersion, party: MouVersionParty) -> None:
-    answer = version.answer_for(party.partner_id)
-    if isinstance(answer, MouSignature):
-        raise ServiceError(f"{party.name} has already signed version {version.number} "
-                           f"({answer.signatory_name}, {format_datetime(answer.signed_at)})")
-    if isinstance(answer, MouDecline):
-        raise ServiceError(f"{party.name} declined version {version.number} on "
-                           f"{format_datetime(answer.declined_at)}. A new version must be issued first")
-
-
-def signing_refusal(version: MouVersion, membership: Membership) -> str | None:
-    """Why this member cannot sign this version, or None when they can."""
-    try:
-        check_can_answer(version, membership)
-    except ServiceError as error:
-        return error.message
-    return None
-
-
-def _check_password(user: User, password: str, ip_address: str) -> None:
-    if auth_services.is_throttled(user.email, ip_address):
-        raise ServiceError(auth_services.THROTTLED_ERROR, "password")
-    if not auth_services.verify_password(user, password):
-        db.session.add(LoginAttempt(email=user.email, ip_address=ip_address, succeeded=False))
-        db.session.flush()
-        raise ServiceError("The password is not correct", "password")
-
-
-def sign_mou_version(network: Network, version: MouVersion, membership: Membership, *, full_name: str,
-                     job_title: str, confirmed: bool, password: str, ip_address: str,
-                     user_agent: str) -> MouSignature:
-    """Sign a version for the member's partner: typed name and title, confirmation and password."""
-    party = check_can_answer(version, membership)
-    full_name, job_title = text.normalise_line(full_name), text.normalise_line(job_title)
-    if not full_name:
-        raise ServiceError("Enter your full name", "full_name")
-    if not job_title:
-        raise ServiceError("Enter your job title", "job_title")
-    if not confirmed:
-        raise ServiceError("Confirm that you have read this version and may sign it", "confirm")
-    _check_password(membership.user, password, ip_address)
-    signature = MouSignature(
-        network_id=network.id, version=version, partner_id=party.partner_id,
-        method=SignatureMethod.ELECTRONIC.value, user_id=membership.user_id, recorded_by_id=membership.user_id,
-        signatory_name=full_name[:200], signatory_title=job_title[:200], signed_at=utcnow(),
-        ip_address=ip_address[:64], user_agent=(user_agent or "")[:500], version_hash=version.content_hash)
-    db.session.add(signature)
-    db.session.flush()
-    audit.record_event(signature, "signed", f"{full_name} signed version {version.number} for {party.name}",
-                       {"sha256": version.content_hash, "ip_address": ip_address, "user_agent": user_agent})
-    _refresh_status(network, version, membership.user)
-    return signature
-
-
-def decline_mou_version(version: MouVersion, membership: Membership, reason: str, *, ip_address: str,
-                        user_agent: str) -> MouDecline:
-    """Decline to sign a version for the member's partner, giving a reason."""
-    party = check_can_answer(version, membership)
-    reason = text.normalise_text(reason)
-    if not reason:
-        raise ServiceError("Enter the reason for declining", "reason")
-    decline = MouDecline(network_id=version.network_id, version=version, partner_id=party.partner_id,
-                         user_id=membership.user_id, reason=reason, declined_at=utcnow(),
-                         ip_address=ip_address[:64], user_agent=(user_agent or "")[:500],
-                         version_hash=version.content_hash)
-    db.session.add(decline)
-    db.session.flush()
-    audit.record_event(decline, "declined", f"{membership.user.full_name} declined version {version.number} "
-                       f"for {party.name}", {"reason": reason, "ip_address": ip_address})
-    return decline
-
-
-def sniff_evidence(data: bytes) -> tuple[str, str]:
-    """The MIME type and extension of an uploaded scan, from its first bytes; refuse anything else."""
-    limit = current_app.config["UPLOAD_MAX_BYTES"]
-    if not data:
-        raise ServiceError("The selected file is empty", "evidence")
-    if len(data) > limit:
-        raise ServiceError(f"The selected file must be smaller than {limit // (1024 * 1024)} MB", "evidence")
-    for magic, mime, extension in EVIDENCE_TYPES:
-        if data.startswith(magic):
-            return mime, extension
-    raise ServiceError("The selected file must be a PDF, PNG or JPEG", "evidence")
-
-
-def wet_ink_choices(version: MouVersion) -> list[tuple[int, str]]:
-    """(partner id, name) of the parties that have not yet answered this version."""
-    return [(p.partner_id, p.name) for p in version.parties if version.answer_for(p.partner_id) is None]
-
-
-def record_wet_ink_signature(network: Network, version: MouVersion, *, partner_id, signatory_name: str,
-                             signatory_title: str, signed_on: date, upload, actor: User, ip_address: str,
-                             user_agent: str) -> MouSignature:
-    """Record a party's signature on paper, with the uploaded scan of the signed page as evidence."""
-    if version.mou.is_ended or version.is_superseded:
-        raise ServiceError(f"Version {version.number} can no longer be signed", "partner_id")
-    party = next((p for p in version.parties if p.partner_id == partner_id), None)
-    if party is None:
-        raise ServiceError("Choose a party to this version", "partner_id")
-    _check_not_answered(version, party)
-    if signed_on > utcnow().date() or signed_on < version.issued_at.date():
-        raise ServiceError("The date signed must be between the date the version was issued and today",
-                           "signed_on")
-    evidence = upload.read(current_app.config["UPLOAD_MAX_BYTES"] + 1)
-    mime, extension = sniff_evidence(evidence)
-    stem = secure_filename(upload.filename or "").rsplit(".", 1)[0][:100] or "signed-page"
-    signature = MouSignature(
-        network_id=network.id, version=version, partner_id=party.partner_id, method=SignatureMethod.WET_INK.value,
-        user_id=None, recorded_by_id=actor.id, signatory_name=text.normalise_line(signatory_name)[:200],
-        signatory_title=text.normalise_line(signatory_title)[:200], signed_at=utcnow(), signed_on=signed_on,
-        ip_address=ip_address[:64], user_agent=(user_agent or "")[:500], version_hash=version.content_hash,
-        evidence=evidence, evidence_filename=f"{stem}.{extension}", evidence_mime=mime,
-        evidence_size=len(evidence), evidence_sha256=hashlib.sha256(evidence).hexdigest())
-    db.session.add(signature)
-    db.session.flush()
-    audit.record_event(signature, "signed", f"Wet-ink signature of {signature.signatory_name} for {party.name} "
-                       f"recorded by {actor.full_name}", {"evidence_sha256": signature.evidence_sha256})
-    _refresh_status(network, version, actor)
-    return signature
-
-
-def load_evidence(signature_id) -> MouSignature | None:
-    """A wet-ink signature with its scan loaded, or None."""
-    return db.session.execute(
-        select(MouSignature).where(MouSignature.id == signature_id, MouSignature.evidence_size > 0)
-        .options(undefer(MouSignature.evidence))
-    ).scalar_one_or_none()
-
-
-def _refresh_status(network: Network, version: MouVersion, actor: User | None) -> None:
-    mou = version.mou
-    if version.is_executed:
-        mou.status = MouStatus.EXECUTED.value
-        db.session.flush()
-        audit.record_event(mou, "executed", f"Version {version.number} of {mou.title} executed: every party signed",
-                           {"sha256": version.content_hash})
-        archive_executed(network, version, actor)
-    else:
-        mou.status = MouStatus.PARTLY_SIGNED.value
-        db.session.flush()
 
 
 # ---------------------------------------------------------------- ending and reminders
@@ -732,91 +511,6 @@ def send_reminders(network: Network, mou: Mou) -> int:
     audit.record_event(mou, "reminded", f"Signature reminders sent for version {version.number}",
                        {"emails": sent})
     return sent
-
-
-# ---------------------------------------------------------------- documents
-
-@dataclass
-class CertificateEvent:
-    at: object
-    event: str
-    person: str
-    ip_address: str
-    detail: str
-    sha256: str
-
-
-def certificate_events(version: MouVersion) -> list[CertificateEvent]:
-    """Every event in a version's signing, in time order, for the signing certificate."""
-    issuer = version.issued_by.full_name if version.issued_by else "System"
-    events = [CertificateEvent(version.issued_at, "Issued for signature", issuer, version.issued_ip,
-                               f"Version {version.number}", version.content_hash)]
-    names = {p.partner_id: p.name for p in version.parties}
-    for s in version.signatures:
-        if s.is_wet_ink:
-            recorder = s.recorded_by.full_name if s.recorded_by else "System"
-            detail = (f"Wet-ink signature dated {format_date(s.signed_on)}, recorded by {recorder}; "
-                      f"scan SHA-256 {s.evidence_sha256}")
-        else:
-            detail = f"Signed electronically; user agent: {s.user_agent or 'not given'}"
-        events.append(CertificateEvent(s.signed_at, f"Signed for {names.get(s.partner_id, '')}",
-                                       f"{s.signatory_name}, {s.signatory_title}", s.ip_address, detail,
-                                       s.version_hash))
-    for d in version.declines:
-        events.append(CertificateEvent(d.declined_at, f"Declined for {names.get(d.partner_id, '')}",
-                                       d.user.full_name, d.ip_address, f"Reason: {d.reason}", d.version_hash))
-    events.sort(key=lambda e: e.at)
-    if version.is_executed:
-        last = events[-1]
-        events.append(CertificateEvent(max(s.signed_at for s in version.signatures), "Executed: every party signed",
-                                       last.person, last.ip_address, "", version.content_hash))
-    return events
-
-
-def version_pdf(network: Network, version: MouVersion) -> bytes:
-    """An issued version as PDF, with its signature page and the signing certificate so far."""
-    return render_pdf("mous/pdf/version.html", title=f"{version.title}: version {version.number}",
-                      network_name=network.name, draft=False, version=version, mou=version.mou,
-                      clauses=version.rendered_clauses, events=certificate_events(version),
-                      integrity=integrity(version))
-
-
-def draft_pdf(network: Network, mou: Mou) -> bytes:
-    """The current draft as PDF, watermarked DRAFT."""
-    clauses = [{"key": c.key, "heading": c.heading, "html": c.html} for c in mou.clauses]
-    return render_pdf("mous/pdf/draft.html", title=f"{mou.title}: draft", network_name=network.name,
-                      draft=True, mou=mou, clauses=clauses)
-
-
-def archive_executed(network: Network, version: MouVersion, actor: User | None) -> IssuedDocument:
-    """Archive the executed version's PDF in the documents store."""
-    return archive_document(network, kind=EXECUTED_KIND, title=f"{version.title}: version {version.number} (executed)",
-                            pdf=version_pdf(network, version), actor=actor, subject=version,
-                            covers=f"Executed MOU, SHA-256 of content {version.content_hash}")
-
-
-def executed_document(version: MouVersion, with_pdf: bool = False) -> IssuedDocument | None:
-    """The archived executed PDF of a version, if it has been executed."""
-    query = (select(IssuedDocument).where(IssuedDocument.kind == EXECUTED_KIND,
-                                          IssuedDocument.subject_type == "MouVersion",
-                                          IssuedDocument.subject_id == version.id)
-             .order_by(IssuedDocument.id.desc()).limit(1))
-    if with_pdf:
-        query = query.options(undefer(IssuedDocument.pdf))
-    return db.session.execute(query).scalar_one_or_none()
-
-
-def executed_documents(versions: list[MouVersion]) -> dict[int, IssuedDocument]:
-    """The archived executed PDFs of several versions, by version id, in one query."""
-    ids = [v.id for v in versions]
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(IssuedDocument).where(IssuedDocument.kind == EXECUTED_KIND,
-                                     IssuedDocument.subject_type == "MouVersion",
-                                     IssuedDocument.subject_id.in_(ids))
-    ).scalars()
-    return {doc.subject_id: doc for doc in rows}
 
 
 # ---------------------------------------------------------------- comparing versions
@@ -872,7 +566,8 @@ class Overview:
 def overview(mou: Mou, membership: Membership) -> Overview:
     """Everything the MOU page shows, loaded up front."""
     db.session.execute(select(Mou).where(Mou.id == mou.id).options(
-        selectinload(Mou.parties), selectinload(Mou.varies), selectinload(Mou.current_version)))
+        selectinload(Mou.parties), selectinload(Mou.varies), selectinload(Mou.clauses),
+        selectinload(Mou.current_version))).scalars().all()  # fetched, so the eager loads run
     versions = versions_of(mou)
     readable = can_read_draft(mou, membership)
     current = next((v for v in versions if v.number == mou.issued_count), None)

@@ -24,8 +24,10 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 URL_SCHEMES = {"https", "http", "mailto"}
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable(["table", "strikethrough"])
-_TOKENS = re.compile(r"\s+|[^\s]+")
+_TOKENS = re.compile(r"\S+\s*|\s+")  # words keep their trailing space: changes read as phrases
 _BLANK_RUNS = re.compile(r"\n{3,}")
+# Control characters other than tab and newlines: invisible, and PostgreSQL refuses NUL in text.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def render_markdown(text: str) -> Markup:
@@ -42,14 +44,14 @@ def render_markdown(text: str) -> Markup:
 
 def normalise_text(text: str | None) -> str:
     """Multi-line text in canonical form: NFC, LF newlines, no trailing spaces, at most one blank line."""
-    text = unicodedata.normalize("NFC", text or "").replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", _CONTROLS.sub("", text or "")).replace("\r\n", "\n").replace("\r", "\n")
     text = "\n".join(line.rstrip() for line in text.split("\n"))
     return _BLANK_RUNS.sub("\n\n", text).strip("\n").strip()
 
 
 def normalise_line(text: str | None) -> str:
     """Single-line text in canonical form: NFC with every run of whitespace made one space."""
-    return " ".join(unicodedata.normalize("NFC", text or "").split())
+    return " ".join(unicodedata.normalize("NFC", _CONTROLS.sub("", text or "")).split())
 
 
 def canonical_json(content: dict) -> bytes:

@@ -8,10 +8,10 @@ from governance.core.pdf import pdf_response
 from governance.core.permissions import Permission, can, requires
 from governance.core.views import add_form_error, client_ip, paginate, safe_next
 from governance.extensions import db
-from governance.mous import services
+from governance.mous import pdfs, services, signing, versions
 from governance.mous.forms import (ClauseForm, CommentForm, CompareForm, DeclineForm, EndMouForm,
                                    InviteCommenterForm, MouForm, NewClauseForm, NewMouForm, SignForm, WetInkForm)
-from governance.mous.models import Mou, MouClause, MouComment
+from governance.mous.models import Mou, MouClause, MouComment, parse_id
 from governance.partners import sections
 from governance.partners.sections import PartnerSection
 from governance.partners.services import partner_choices
@@ -22,9 +22,16 @@ PREFIX = "/n/<network_slug>/mous"
 
 # ---------------------------------------------------------------- loading helpers
 
+def _get_or_404(model, record_id):
+    # core's get_or_404 passes ids too big for an INTEGER column to the database (a 500); refuse them first
+    if parse_id(record_id) is None:
+        abort(404)
+    return tenancy.get_or_404(model, record_id)
+
+
 def _mou(mou_id) -> Mou:
     """The MOU, or 404; 403 when it has never been issued and the member may not read its draft."""
-    mou = tenancy.get_or_404(Mou, mou_id)
+    mou = _get_or_404(Mou, mou_id)
     if not services.can_see(mou, g.membership):
         abort(403)
     return mou
@@ -46,7 +53,7 @@ def _version(mou_id, number):
 
 
 def _clause(mou: Mou, clause_id) -> MouClause:
-    clause = tenancy.get_or_404(MouClause, clause_id)
+    clause = _get_or_404(MouClause, clause_id)
     if clause.mou_id != mou.id:
         abort(404)
     return clause
@@ -149,7 +156,7 @@ def draft(mou_id):
 @requires(Permission.MOUS_VIEW)
 def draft_pdf(mou_id):
     mou = _draft(mou_id)
-    pdf = services.draft_pdf(tenancy.current_network(), mou)
+    pdf = pdfs.draft_pdf(tenancy.current_network(), mou)
     return pdf_response(pdf, f"mou-{mou.id}-draft.pdf")
 
 
@@ -265,7 +272,7 @@ def comment(mou_id, clause_id):
 @requires(Permission.MOUS_COMMENT)
 def resolve_comment(mou_id, comment_id, action):
     mou = _draft(mou_id)
-    comment = tenancy.get_or_404(MouComment, comment_id)
+    comment = _get_or_404(MouComment, comment_id)
     if comment.mou_id != mou.id:
         abort(404)
     if ConfirmForm().validate_on_submit():
@@ -350,16 +357,16 @@ def remind(mou_id):
 @requires(Permission.MOUS_VIEW)
 def version(mou_id, number):
     mou, version = _version(mou_id, number)
-    return render_template("mous/version.html", mou=mou, version=version, integrity=services.integrity(version),
-                           document=services.executed_document(version),
-                           refusal=services.signing_refusal(version, g.membership))
+    return render_template("mous/version.html", mou=mou, version=version, integrity=versions.integrity(version),
+                           document=pdfs.executed_document(version),
+                           refusal=signing.signing_refusal(version, g.membership))
 
 
 @bp.route(f"{PREFIX}/<int:mou_id>/versions/<int:number>.pdf")
 @requires(Permission.MOUS_VIEW)
 def version_pdf(mou_id, number):
     mou, version = _version(mou_id, number)
-    pdf = services.version_pdf(tenancy.current_network(), version)
+    pdf = pdfs.version_pdf(tenancy.current_network(), version)
     return pdf_response(pdf, f"mou-{mou.id}-version-{version.number}.pdf")
 
 
@@ -367,7 +374,7 @@ def version_pdf(mou_id, number):
 @requires(Permission.MOUS_VIEW)
 def executed_pdf(mou_id, number):
     mou, version = _version(mou_id, number)
-    document = services.executed_document(version, with_pdf=True)
+    document = pdfs.executed_document(version, with_pdf=True)
     if document is None:
         abort(404)
     response = pdf_response(document.pdf, f"mou-{mou.id}-version-{version.number}-executed.pdf")
@@ -379,7 +386,7 @@ def executed_pdf(mou_id, number):
 @requires(Permission.MOUS_VIEW)
 def evidence(mou_id, signature_id):
     mou = _mou(mou_id)
-    signature = services.load_evidence(signature_id)
+    signature = signing.load_evidence(signature_id)
     if signature is None or signature.version.mou_id != mou.id:
         abort(404)
     return Response(signature.evidence, mimetype=signature.evidence_mime, headers={
@@ -395,7 +402,7 @@ def sign(mou_id, number):
     form = SignForm()
     if form.validate_on_submit():
         try:
-            services.sign_mou_version(
+            signing.sign_mou_version(
                 tenancy.current_network(), version, g.membership, full_name=form.full_name.data,
                 job_title=form.job_title.data, confirmed=form.confirm.data, password=form.password.data,
                 ip_address=client_ip(), user_agent=request.user_agent.string)
@@ -407,7 +414,7 @@ def sign(mou_id, number):
             flash(f"You have signed version {version.number} of \"{mou.title}\".")
             return redirect(url_for("mous.version", mou_id=mou.id, number=version.number))
     return render_template("mous/sign.html", form=form, mou=mou, version=version,
-                           refusal=services.signing_refusal(version, g.membership))
+                           refusal=signing.signing_refusal(version, g.membership))
 
 
 @bp.route(f"{PREFIX}/<int:mou_id>/versions/<int:number>/decline", methods=["GET", "POST"])
@@ -417,8 +424,8 @@ def decline(mou_id, number):
     form = DeclineForm()
     if form.validate_on_submit():
         try:
-            services.decline_mou_version(version, g.membership, form.reason.data, ip_address=client_ip(),
-                                         user_agent=request.user_agent.string)
+            signing.decline_mou_version(version, g.membership, form.reason.data, ip_address=client_ip(),
+                                        user_agent=request.user_agent.string)
         except ServiceError as error:
             add_form_error(form, error)
         else:
@@ -426,7 +433,7 @@ def decline(mou_id, number):
             flash(f"You have declined to sign version {version.number}. The board secretary can see your reason.")
             return redirect(url_for("mous.version", mou_id=mou.id, number=version.number))
     return render_template("mous/decline.html", form=form, mou=mou, version=version,
-                           refusal=services.signing_refusal(version, g.membership))
+                           refusal=signing.signing_refusal(version, g.membership))
 
 
 @bp.route(f"{PREFIX}/<int:mou_id>/versions/<int:number>/wet-ink", methods=["GET", "POST"])
@@ -434,10 +441,10 @@ def decline(mou_id, number):
 def wet_ink(mou_id, number):
     mou, version = _version(mou_id, number)
     form = WetInkForm()
-    form.partner_id.choices = [(None, "Choose a party")] + services.wet_ink_choices(version)
+    form.partner_id.choices = [(None, "Choose a party")] + signing.wet_ink_choices(version)
     if form.validate_on_submit():
         try:
-            services.record_wet_ink_signature(
+            signing.record_wet_ink_signature(
                 tenancy.current_network(), version, upload=form.evidence.data, actor=current_user,
                 partner_id=form.partner_id.data, signatory_name=form.signatory_name.data,
                 signatory_title=form.signatory_title.data, signed_on=form.signed_on.data,

@@ -10,7 +10,13 @@ from governance.partners.models import PARTNER_KIND_LABELS, MembershipStatus
 
 KIND_CHOICES = [(kind.value, label) for kind, label in PARTNER_KIND_LABELS.items()]
 STATUS_CHOICES = [(status.value, status.label) for status in MembershipStatus]
+TOO_MANY_DIGITS = 12
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
+
+
+def at_most(characters: int, what: str) -> Length:
+    """A length limit with a message in the NHS style: 'Name must be 200 characters or fewer'."""
+    return Length(max=characters, message=f"{what} must be {characters:,} characters or fewer")
 
 
 class TextAreaField(wtforms.TextAreaField):
@@ -34,20 +40,23 @@ class WholeNumber:
             if self.required:
                 raise StopValidation(self.required)
             return
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit()):  # not '²' or '٣', which int() refuses or misreads
             raise StopValidation(self.message)
-        field.data = int(text)
+        # A number too long to be a list size stays too large for the service's range check,
+        # without converting thousands of digits (which int() refuses).
+        field.data = int(text) if len(text) <= TOO_MANY_DIGITS else 10 ** TOO_MANY_DIGITS
 
 
 class PartnerFields:
-    name = StringField("Name", validators=[DataRequired("Enter the organisation's name"), Length(max=200)])
+    # Required fields are checked by the service, which reports every problem at once.
+    name = StringField("Name", validators=[at_most(200, "Name")])
     kind = SelectField("Kind of organisation", choices=KIND_CHOICES, validate_choice=False)
-    ods_code = StringField("ODS code (optional)", validators=[Length(max=12)],
+    ods_code = StringField("ODS code (optional)", validators=[at_most(12, "ODS code")],
                            description="The NHS Organisation Data Service code, like A81001 for a GP "
                                        "practice or RYX for a trust")
-    address = TextAreaField("Address (optional)", validators=[Length(max=1000)])
-    website = StringField("Website (optional)", validators=[Length(max=300)])
-    notes = TextAreaField("Notes (optional)", validators=[Length(max=5000)])
+    address = TextAreaField("Address (optional)", validators=[at_most(1000, "Address")])
+    website = StringField("Website (optional)", validators=[at_most(300, "Website")])
+    notes = TextAreaField("Notes (optional)", validators=[at_most(5000, "Notes")])
 
 
 class PartnerForm(PartnerFields, VersionedForm):
@@ -57,9 +66,9 @@ class PartnerForm(PartnerFields, VersionedForm):
 class NewPartnerForm(PartnerFields, FlaskForm):
     status = RadioField("Membership status", choices=STATUS_CHOICES[:2], default="active",
                         validate_choice=False)
-    status_from = DateInputField("Status from", validators=[DataRequired("Enter the date this status starts")])
+    status_from = DateInputField("Status from")
     decision_reference = StringField(
-        "Board decision (optional)", validators=[Length(max=200)],
+        "Board decision (optional)", validators=[at_most(200, "Board decision")],
         description="The minute or decision that approved this, like Board minute 2026/14")
     list_size = StringField("Registered list size (GP practices only, optional)",
                             validators=[WholeNumber("Enter the list size as a whole number, like 9200")])
@@ -73,9 +82,9 @@ class StatusChangeForm(FlaskForm):
     effective_on = DateInputField("Takes effect on",
                                   validators=[DataRequired("Enter the date the change takes effect")])
     decision_reference = StringField(
-        "Board decision (optional)", validators=[Length(max=200)],
+        "Board decision (optional)", validators=[at_most(200, "Board decision")],
         description="The minute or decision that approved this, like Board minute 2026/14")
-    note = TextAreaField("Note (optional)", validators=[Length(max=2000)])
+    note = TextAreaField("Note (optional)", validators=[at_most(2000, "Note")])
 
 
 class ListSizeForm(FlaskForm):
@@ -86,10 +95,11 @@ class ListSizeForm(FlaskForm):
 
 
 class ContactFields:
-    name = StringField("Name", validators=[DataRequired("Enter the contact's name"), Length(max=200)])
-    job_title = StringField("Job title (optional)", validators=[Length(max=200)])
-    email = StringField("Email address (optional)", validators=[Optional(), Email(EMAIL_FORMAT), Length(max=254)])
-    phone = StringField("Phone number (optional)", validators=[Length(max=40)])
+    name = StringField("Name", validators=[DataRequired("Enter the contact's name"), at_most(200, "Name")])
+    job_title = StringField("Job title (optional)", validators=[at_most(200, "Job title")])
+    email = StringField("Email address (optional)",
+                        validators=[Optional(), Email(EMAIL_FORMAT), at_most(254, "Email address")])
+    phone = StringField("Phone number (optional)", validators=[at_most(40, "Phone number")])
 
 
 class ContactForm(ContactFields, VersionedForm):
@@ -104,7 +114,7 @@ class PartnerSearchForm(FlaskForm):
     class Meta:
         csrf = False
 
-    q = SearchField("Search by name or ODS code", validators=[Length(max=100)])
+    q = SearchField("Search by name or ODS code", validators=[at_most(100, "Search")])
     kind = SelectField("Kind", choices=[("", "Any kind")] + KIND_CHOICES, validate_choice=False)
     status = SelectField("Status", choices=[("", "Any status")] + STATUS_CHOICES, validate_choice=False)
 

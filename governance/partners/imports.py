@@ -20,6 +20,7 @@ MAX_BYTES = 200 * 1024  # stays well under the form field limit when the text co
 MAX_ROWS = 1000
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d %B %Y", "%d %b %Y")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+EARLIEST_YEAR = 1900  # as the date boxes on the forms
 
 
 class ImportKind(StrEnum):
@@ -62,6 +63,15 @@ class ImportPreview:
     @property
     def is_valid(self) -> bool:
         return not self.file_errors and bool(self.rows) and not self.invalid_rows
+
+    def count_of(self, number: int) -> str:
+        """'1 partner', '12 list sizes': how many of what this file imports."""
+        return count_of(self.kind, number)
+
+
+def count_of(kind: ImportKind, number: int) -> str:
+    noun = "partner" if kind == ImportKind.PARTNERS else "list size"
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 # Reading the file ---------------------------------------------------------------------------
@@ -171,17 +181,22 @@ def _date(text: str, what: str, errors: list[str]) -> date | None:
         return local_today()
     for pattern in DATE_FORMATS:
         try:
-            return datetime.strptime(text, pattern).date()
+            day = datetime.strptime(text, pattern).date()
         except ValueError:
             continue
+        if day.year >= EARLIEST_YEAR:
+            return day
     errors.append(f"{what} '{text}' is not a date. Use the format 2026-04-01 or 01/04/2026")
     return None
 
 
 def _count(text: str, errors: list[str]) -> int | None:
     cleaned = text.replace(",", "").replace(" ", "")
-    if not cleaned.isdigit():
+    if not (cleaned.isascii() and cleaned.isdigit()):  # not '²', which int() refuses
         errors.append(f"List size '{text}' is not a whole number")
+        return None
+    if len(cleaned) > len(str(services.MAX_LIST_SIZE)):  # int() refuses thousands of digits
+        errors.append(f"List size must be between 0 and {services.MAX_LIST_SIZE:,}")
         return None
     return int(cleaned)
 
@@ -196,7 +211,7 @@ def _service_check(errors: list[str], check, *args):
 
 def _check_partner_row(row: ImportRow, seen: dict, existing: dict) -> None:
     values, errors = row.values, row.errors
-    name = values.get("name", "")
+    name = services.clean_line(values.get("name"))
     kind = _lookup(PartnerKind, {k: k.label for k in PartnerKind}, values.get("kind", ""))
     ods_code = services.normalise_ods_code(values.get("ods_code"))
     if not name:
@@ -285,7 +300,7 @@ def preview_import(network, kind: str, text: str) -> ImportPreview:
     preview = _parse(kind, text or "")
     if preview.file_errors:
         return preview
-    partners = list(db.session.execute(select(Partner).where(Partner.network_id == network.id)).scalars())
+    partners = list(db.session.execute(select(Partner)).scalars())  # the current network's, through tenancy
     seen: dict = {}
     if kind == ImportKind.PARTNERS:
         existing = {("ods", p.ods_code): p.name for p in partners if p.ods_code}

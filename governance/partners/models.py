@@ -5,7 +5,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from governance.core.db import AppendOnly, Audited, NetworkScoped, Timestamped, UTCDateTime, Versioned, utcnow
-from governance.core.formatting import LONDON
+from governance.core.formatting import LONDON, format_date
 from governance.extensions import db
 
 
@@ -18,6 +18,11 @@ def _latest_by(items, day: date, attr: str):
     """The item dated latest on or before a day; among items of the same date, the last recorded."""
     candidates = [item for item in items if getattr(item, attr) <= day]
     return max(candidates, key=lambda item: (getattr(item, attr), item.id or 0), default=None)
+
+
+def _partner_name(record) -> str:
+    """The partner's name for an audit summary of one of its records."""
+    return record.partner.name if record.partner is not None else "a partner"
 
 
 class PartnerKind(StrEnum):
@@ -140,7 +145,7 @@ class PartnerContact(NetworkScoped, Audited, Versioned, Timestamped, db.Model):
     partner: Mapped[Partner] = relationship(back_populates="contacts")
 
     def __str__(self) -> str:
-        return f"{self.name} (contact)"
+        return f"{self.name}, contact at {_partner_name(self)}"
 
 
 class PartnerStatusChange(NetworkScoped, AppendOnly, Audited, db.Model):
@@ -166,7 +171,7 @@ class PartnerStatusChange(NetworkScoped, AppendOnly, Audited, db.Model):
         return MembershipStatus(self.status).label
 
     def __str__(self) -> str:
-        return f"{self.status_label} from {self.effective_on.isoformat()}"
+        return f"{_partner_name(self)}: {self.status_label.lower()} from {format_date(self.effective_on)}"
 
 
 class ListSize(NetworkScoped, AppendOnly, Audited, db.Model):
@@ -187,4 +192,4 @@ class ListSize(NetworkScoped, AppendOnly, Audited, db.Model):
     recorded_by = relationship("User")
 
     def __str__(self) -> str:
-        return f"{self.patients:,} patients as of {self.as_of.isoformat()}"
+        return f"{_partner_name(self)}: {self.patients:,} patients as of {format_date(self.as_of)}"

@@ -40,8 +40,12 @@ EXPECTED_SIZES = {
 
 
 def _model_words(care_model: str) -> str:
+    """'a primary care home', 'an integrated care system (ICS)'; 'this care model' for Other."""
+    if care_model == CareModel.OTHER:
+        return "this care model"
     label = CareModel(care_model).label
-    return "a " + label[0].lower() + label[1:]
+    words = label[0].lower() + label[1:]
+    return ("an " if words[0] in "aeiou" else "a ") + words
 
 
 def size_warning(population: int, care_model: str) -> str | None:

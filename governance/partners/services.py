@@ -5,11 +5,10 @@ from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from governance.auth.models import User
 from governance.core.concurrency import check_version
-from governance.core.errors import EditConflict, ServiceError
+from governance.core.errors import ServiceError
 from governance.core.formatting import format_date
 from governance.documents.services import issue_document
 from governance.extensions import db
@@ -58,8 +57,8 @@ def _status_now_subquery(day: date):
 def partners_query(search: str | None = None, kind: str | None = None, status: str | None = None):
     """The partner list, optionally searched by name or ODS code and filtered; histories eager-loaded."""
     statement = _with_history(select(Partner).order_by(func.lower(Partner.name), Partner.id))
-    if search and search.strip():
-        term = search.strip()
+    term = clean_line(search)[:100]
+    if term:
         statement = statement.where(Partner.name.icontains(term, autoescape=True)
                                     | Partner.ods_code.icontains(term.replace(" ", ""), autoescape=True))
     if kind in PartnerKind._value2member_map_:
@@ -96,9 +95,52 @@ def representatives(partner: Partner) -> list[Membership]:
 
 # Checking input -----------------------------------------------------------------------------
 
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value) -> str:
+    """Trimmed text with plain line endings and no control characters (PostgreSQL refuses NUL)."""
+    text = str(value or "").replace("\r\n", "\n").replace("\r", "\n")
+    return CONTROL_CHARACTERS.sub("", text).strip()
+
+
+def clean_line(value) -> str:
+    """Text for a one-line field: as clean_text, with line breaks and tabs made spaces."""
+    return re.sub(r"[\t\n]+", " ", clean_text(value))
+
+
+class InputErrors(ServiceError):
+    """Every problem found with one submission, so that the form can show them all at once."""
+
+    def __init__(self, problems: list[ServiceError]):
+        super().__init__(problems[0].message, problems[0].field)
+        self.problems = problems
+
+
+class Checks:
+    """Runs checks and keeps every ServiceError they raise, then raises them together."""
+
+    def __init__(self):
+        self.problems: list[ServiceError] = []
+
+    def add(self, message: str, field: str | None = None) -> None:
+        self.problems.append(ServiceError(message, field))
+
+    def run(self, check, *args):
+        try:
+            return check(*args)
+        except ServiceError as error:
+            self.problems.extend(getattr(error, "problems", [error]))
+            return None
+
+    def raise_any(self) -> None:
+        if self.problems:
+            raise InputErrors(self.problems)
+
+
 def normalise_ods_code(text: str | None) -> str | None:
     """Upper case without spaces, or None for a blank code."""
-    return re.sub(r"\s+", "", text or "").upper() or None
+    return re.sub(r"\s+", "", clean_text(text)).upper() or None
 
 
 def check_ods_code(code: str | None, kind: str) -> None:
@@ -121,7 +163,7 @@ def check_kind(kind: str | None) -> PartnerKind:
 
 def normalise_website(text: str | None) -> str:
     """Add https:// to a bare address and refuse anything that is not a web address."""
-    website = (text or "").strip()
+    website = clean_text(text)
     if not website:
         return ""
     if "://" not in website:
@@ -132,42 +174,45 @@ def normalise_website(text: str | None) -> str:
     return website
 
 
-def _check_unique(network_id: int, name: str, ods_code: str | None, partner_id: int | None = None) -> None:
-    others = select(Partner).where(Partner.network_id == network_id)
+def _check_unique(name: str, ods_code: str | None, partner_id: int | None, checks: Checks) -> None:
+    others = select(Partner)  # the current network's, through tenancy
     if partner_id is not None:
         others = others.where(Partner.id != partner_id)
     if ods_code:
         same_code = db.session.execute(others.where(Partner.ods_code == ods_code)).scalars().first()
         if same_code is not None:
-            raise ServiceError(f"{same_code.name} already uses ODS code {ods_code}", "ods_code")
-    same_name = db.session.execute(others.where(func.lower(Partner.name) == name.lower())).scalars().first()
-    if same_name is not None:
-        raise ServiceError(f"There is already a partner called {same_name.name}", "name")
+            checks.add(f"{same_code.name} already uses ODS code {ods_code}", "ods_code")
+    if name:
+        same_name = db.session.execute(
+            others.where(func.lower(Partner.name) == name.lower())).scalars().first()
+        if same_name is not None:
+            checks.add(f"There is already a partner called {same_name.name}", "name")
 
 
-def _clean_partner(network_id: int, data: dict, partner_id: int | None = None) -> dict:
-    name = (data.get("name") or "").strip()
+def _clean_partner(data: dict, checks: Checks, partner_id: int | None = None) -> dict:
+    name = clean_line(data.get("name"))
     if not name:
-        raise ServiceError("Enter the organisation's name", "name")
-    kind = check_kind(data.get("kind"))
+        checks.add("Enter the organisation's name", "name")
+    kind = checks.run(check_kind, data.get("kind"))
     ods_code = normalise_ods_code(data.get("ods_code"))
-    check_ods_code(ods_code, kind)
-    website = normalise_website(data.get("website"))
-    _check_unique(network_id, name, ods_code, partner_id)
-    return {"name": name[:200], "kind": kind.value, "ods_code": ods_code, "website": website,
-            "address": (data.get("address") or "").strip(), "notes": (data.get("notes") or "").strip()}
+    if kind is not None:
+        checks.run(check_ods_code, ods_code, kind)
+    website = checks.run(normalise_website, data.get("website"))
+    _check_unique(name, ods_code, partner_id, checks)
+    return {"name": name[:200], "kind": kind and kind.value, "ods_code": ods_code, "website": website,
+            "address": clean_text(data.get("address")), "notes": clean_text(data.get("notes"))}
 
 
-def check_list_size(patients, as_of: date | None, field: str = "patients") -> int:
+def check_list_size(patients, as_of: date | None, field: str = "patients", date_field: str = "as_of") -> int:
     """Refuse a list size that is not a whole number of patients counted on a past date."""
     if isinstance(patients, bool) or not isinstance(patients, int):
         raise ServiceError("Enter the list size as a whole number, like 9200", field)
     if not 0 <= patients <= MAX_LIST_SIZE:
         raise ServiceError(f"List size must be between 0 and {MAX_LIST_SIZE:,}", field)
     if as_of is None:
-        raise ServiceError("Enter the date the list size was counted", "as_of")
+        raise ServiceError("Enter the date the list size was counted", date_field)
     if as_of > today():
-        raise ServiceError("The date the list size was counted must be today or in the past", "as_of")
+        raise ServiceError("The date the list size was counted must be today or in the past", date_field)
     return patients
 
 
@@ -175,16 +220,20 @@ def check_list_size(patients, as_of: date | None, field: str = "patients") -> in
 
 def create_partner(network, data: dict, actor: User | None) -> Partner:
     """Add a partner with its first membership status and, for a GP practice, its list size."""
-    values = _clean_partner(network.id, data)
-    status = check_status(data.get("status") or MembershipStatus.ACTIVE)
+    checks = Checks()
+    values = _clean_partner(data, checks)
+    status = checks.run(check_status, data.get("status") or MembershipStatus.ACTIVE)
     status_from = data.get("status_from")
     if status_from is None:
-        raise ServiceError("Enter the date this status starts", "status_from")
+        checks.add("Enter the date this status starts", "status_from")
     patients = data.get("list_size")
-    if patients is not None:
-        if values["kind"] != PartnerKind.GP_PRACTICE:
-            raise ServiceError("Only GP practices have a registered list size", "list_size")
-        check_list_size(patients, data.get("list_size_as_of"), "list_size")
+    if patients is None and data.get("list_size_as_of") is not None:
+        checks.add("Enter the registered list size, or leave its date empty", "list_size")
+    elif patients is not None and values["kind"] not in (None, PartnerKind.GP_PRACTICE):
+        checks.add("Only GP practices have a registered list size", "list_size")
+    elif patients is not None:
+        checks.run(check_list_size, patients, data.get("list_size_as_of"), "list_size", "list_size_as_of")
+    checks.raise_any()
     partner = Partner(network_id=network.id, **values)
     db.session.add(partner)
     db.session.flush()
@@ -197,15 +246,16 @@ def create_partner(network, data: dict, actor: User | None) -> Partner:
 def update_partner(partner: Partner, data: dict, version) -> Partner:
     """Edit a partner's details, refusing to overwrite someone else's save."""
     check_version(partner, version)
-    values = _clean_partner(partner.network_id, data, partner.id)
-    if values["kind"] != PartnerKind.GP_PRACTICE and partner.is_gp_practice and partner.list_sizes:
-        raise ServiceError("This practice has list sizes recorded, so it must stay a GP practice", "kind")
+    checks = Checks()
+    values = _clean_partner(data, checks, partner.id)
+    if values["kind"] not in (None, PartnerKind.GP_PRACTICE) and partner.is_gp_practice and partner.list_sizes:
+        checks.add("This practice has list sizes recorded, so it must stay a GP practice", "kind")
+    checks.raise_any()
     for key, value in values.items():
         setattr(partner, key, value)
-    try:
-        db.session.flush()
-    except StaleDataError as exc:  # saved by someone else between our check and our write
-        raise EditConflict(partner) from exc
+    # A save that races past the version check raises StaleDataError here: the app's handler
+    # rolls back and shows the conflict page, so nothing is overwritten.
+    db.session.flush()
     return partner
 
 
@@ -219,7 +269,7 @@ def check_status(status) -> MembershipStatus:
 def _add_status_change(partner, status, effective_on, actor, decision_reference="", note=""):
     change = PartnerStatusChange(
         network_id=partner.network_id, partner=partner, status=status.value, effective_on=effective_on,
-        decision_reference=decision_reference.strip()[:200], note=(note or "").strip(),
+        decision_reference=clean_line(decision_reference)[:200], note=clean_text(note),
         recorded_by_id=actor.id if actor else None)
     db.session.add(change)
     db.session.flush()
@@ -257,7 +307,7 @@ def record_list_size(partner: Partner, patients: int, as_of: date | None, actor:
 
 def clean_contact(data: dict) -> dict:
     """A contact's fields, trimmed and checked."""
-    values = {key: (data.get(key) or "").strip() for key in CONTACT_FIELDS}
+    values = {key: clean_line(data.get(key)) for key in CONTACT_FIELDS}
     if not values["name"]:
         raise ServiceError("Enter the contact's name", "name")
     if values["email"] and not EMAIL_PATTERN.match(values["email"]):
@@ -278,7 +328,7 @@ def update_contact(contact: PartnerContact, data: dict, version) -> PartnerConta
     check_version(contact, version)
     for key, value in clean_contact(data).items():
         setattr(contact, key, value)
-    db.session.flush()
+    db.session.flush()  # a racing save raises StaleDataError: see update_partner
     return contact
 
 

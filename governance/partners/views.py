@@ -26,6 +26,12 @@ bp = Blueprint("partners", __name__)
 BASE = "/n/<network_slug>/partners"
 
 
+def _show_errors(form, error: ServiceError) -> None:
+    """Put each problem the service found on its own field."""
+    for problem in getattr(error, "problems", [error]):
+        add_form_error(form, problem)
+
+
 @bp.route(f"{BASE}/")
 @requires(Permission.PARTNERS_VIEW)
 def index():
@@ -44,7 +50,7 @@ def new():
         try:
             partner = services.create_partner(tenancy.current_network(), form.data, current_user)
         except ServiceError as error:
-            add_form_error(form, error)
+            _show_errors(form, error)
         else:
             db.session.commit()
             flash(f"{partner.name} has been added.")
@@ -70,10 +76,10 @@ def edit(partner_id):
         try:
             services.update_partner(partner, form.data, form.version.data)
         except EditConflict as error:
-            add_form_error(form, error)
+            _show_errors(form, error)
             form.version.data, conflict = partner.version, partner
         except ServiceError as error:
-            add_form_error(form, error)
+            _show_errors(form, error)
         else:
             db.session.commit()
             flash(f"{partner.name} has been saved.")
@@ -92,7 +98,7 @@ def change_status(partner_id):
                 partner, form.status.data, form.effective_on.data, current_user,
                 decision_reference=form.decision_reference.data, note=form.note.data)
         except ServiceError as error:
-            add_form_error(form, error)
+            _show_errors(form, error)
         else:
             db.session.commit()
             flash(f"{partner.name}: {change.status_label.lower()} from {format_date(change.effective_on)}.")
@@ -111,7 +117,7 @@ def record_list_size(partner_id):
         try:
             services.record_list_size(partner, form.patients.data, form.as_of.data, current_user)
         except ServiceError as error:
-            add_form_error(form, error)
+            _show_errors(form, error)
         else:
             db.session.commit()
             flash(f"{partner.name}'s list size of {form.patients.data:,} has been recorded.")
@@ -128,7 +134,7 @@ def new_contact(partner_id):
         try:
             contact = services.add_contact(partner, form.data)
         except ServiceError as error:
-            add_form_error(form, error)
+            _show_errors(form, error)
         else:
             db.session.commit()
             flash(f"{contact.name} has been added as a contact.")
@@ -147,18 +153,21 @@ def _contact_or_404(partner_id, contact_id) -> PartnerContact:
 @requires(Permission.PARTNERS_EDIT)
 def edit_contact(partner_id, contact_id):
     contact = _contact_or_404(partner_id, contact_id)
-    form = ContactForm(obj=contact)
+    form, conflict = ContactForm(obj=contact), None
     if form.validate_on_submit():
         try:
             services.update_contact(contact, form.data, form.version.data)
+        except EditConflict as error:
+            _show_errors(form, error)
+            form.version.data, conflict = contact.version, contact
         except ServiceError as error:
-            add_form_error(form, error)
-            form.version.data = contact.version
+            _show_errors(form, error)
         else:
             db.session.commit()
             flash(f"{contact.name}'s details have been saved.")
             return redirect(url_for("partners.show", partner_id=partner_id))
-    return render_template("partners/contact_form.html", form=form, partner=contact.partner, contact=contact)
+    return render_template("partners/contact_form.html", form=form, partner=contact.partner, contact=contact,
+                           conflict=conflict)
 
 
 @bp.route(f"{BASE}/<int:partner_id>/contacts/<int:contact_id>/remove", methods=["POST"])
@@ -188,7 +197,7 @@ def import_csv():
             text = imports.read_upload(form.file.data)
             preview = imports.preview_import(tenancy.current_network(), form.what.data, text)
         except ServiceError as error:
-            add_form_error(form, error)
+            _show_errors(form, error)
         else:
             confirm = ConfirmImportForm(what=preview.kind.value, csv_text=preview.text)
             return render_template("partners/import_preview.html", preview=preview, confirm=confirm)
@@ -211,7 +220,7 @@ def confirm_import():
     if saved is None:  # the file changed, or the partners did, since the preview: show why
         return render_template("partners/import_preview.html", preview=preview, confirm=confirm)
     db.session.commit()
-    flash(f"{saved:,} {'partners' if preview.kind == 'partners' else 'list sizes'} imported.")
+    flash(f"{preview.count_of(saved)} imported.")
     return redirect(url_for("partners.index"))
 
 
@@ -219,7 +228,8 @@ def confirm_import():
 @requires(Permission.PARTNERS_VIEW)
 def export_csv():
     text = imports.export_partners_csv(services.all_partners())
-    return Response(text, mimetype="text/csv", headers={
+    # The byte order mark tells Excel the file is UTF-8; the import reads it back either way.
+    return Response("\ufeff" + text, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{tenancy.current_network().slug}-partners.csv"'})
 
 

@@ -198,10 +198,10 @@ def test_healthz_is_ok_with_a_database(client):
 
 @pytest.mark.parametrize("uri", [
     "sqlite:////nonexistent-accord-dir/sub/accord.sqlite3",
-    f"postgresql://nobody@127.0.0.1:{free_port()}/accord",
+    "postgresql://nobody@127.0.0.1:{port}/accord",
 ])
 def test_healthz_is_503_when_the_database_is_unreachable(uri):
-    app = build_app(uri)
+    app = build_app(uri.format(port=free_port()))  # a port nothing listens on
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.json["database"] == "unreachable"
@@ -235,3 +235,52 @@ def test_no_foundation_form_answers_500_to_junk(app, client, network, login_as, 
         checked += 1
     assert checked >= 10
     assert client.get(f"/n/{network.slug}/admin/members").status_code == 200  # still signed in throughout
+
+
+@pytest.mark.parametrize("path", [
+    "/n/riverside-test/admin/members/99999999999999999999999",
+    "/n/riverside-test/admin/members/-1",
+    "/n/riverside-test/partners/99999999999999999999999",
+    "/n/riverside-test/documents/99999999999999999999999.pdf",
+])
+def test_ids_beyond_any_primary_key_are_404_not_500(client, network, login_as, path):
+    login_as("network_admin")
+    assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("page", ["99999999999999999999999", "-3", "0", "abc"])
+def test_absurd_page_numbers_show_a_page_not_a_500(client, network, login_as, page):
+    login_as("network_admin")
+    assert client.get(f"/n/riverside-test/admin/members?page={page}").status_code == 200
+    assert client.get(f"/n/riverside-test/audit?page={page}").status_code == 200
+
+
+def test_a_date_with_an_absurd_year_is_a_form_error(app):
+    from werkzeug.datastructures import MultiDict
+
+    from governance.core.forms import DateInputField
+    from governance.networks.forms import FlaskForm
+
+    class DateForm(FlaskForm):
+        class Meta:
+            csrf = False
+
+        when = DateInputField("Date of the change")
+
+    with app.test_request_context():
+        form = DateForm(MultiDict({"when[day]": "1", "when[month]": "1", "when[year]": "9" * 30}))
+        assert not form.validate()
+        assert form.when.errors == ["Date of the change must be a real date"]
+
+
+def test_a_mail_outage_does_not_lose_the_invitation(app, client, network, login_as, caplog):
+    from governance.networks.models import Invitation
+
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())  # nothing listens there
+    login_as("network_admin")
+    response = client.post("/n/riverside-test/admin/invitations",
+                           data={"email": "new.member@example.org", "role": "observer", "partner_id": ""})
+    assert response.status_code == 302
+    db.session.rollback()
+    assert db.session.execute(db.select(Invitation.email)).scalars().all() == ["new.member@example.org"]
+    assert "Could not send mail to new.member@example.org" in caplog.text and "/invitations/" in caplog.text

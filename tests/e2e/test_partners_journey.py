@@ -29,9 +29,12 @@ def test_secretary_adds_a_practice_and_the_population_warning_changes(live_app, 
     page.visit("/n/riverside/partners/")
     page.get_by_role("button", name="Add a partner").click()
     page.check()
-    page.get_by_role("button", name="Add partner").click()  # nothing filled in
+    page.get_by_label("ODS code (optional)").fill("A8101")
+    page.get_by_role("button", name="Add partner").click()  # no name, and a bad ODS code
     page.check()
     assert page.get_by_role("heading", name="There is a problem").is_visible()
+    assert page.get_by_role("link", name="Enter the organisation's name").is_visible()  # every problem at once
+    assert page.get_by_role("link", name="A GP practice's ODS code is a letter followed by 5 numbers").is_visible()
     page.get_by_label("Name", exact=True).fill("Oak Lane Surgery")
     page.get_by_label("Kind of organisation").select_option(label="GP practice")
     page.get_by_label("ODS code (optional)").fill("A81010")

@@ -37,3 +37,17 @@ def test_issue_sign_execute_and_append_only(any_app):
             db.session.rollback()
     finally:
         tenancy.activate(None)
+
+
+def test_control_characters_typed_into_forms_are_saved_on_both(any_app):
+    """PostgreSQL refuses NUL in text: it is removed, with other control characters, before saving."""
+    network = factories.make_network(slug="odd-input")
+    tenancy.activate(network.id)
+    try:
+        parties = [factories.make_partner(network, name="Practice"), factories.make_partner(network, name="Trust")]
+        mou = factories.make_mou(network, parties, title="Frailty\x00 MOU", purpose="Care\x00 together\x1b")
+        services.add_comment(mou, mou.clauses[0], "Looks\x00 fine", factories.make_user())
+        db.session.commit()
+        assert (mou.title, mou.purpose) == ("Frailty MOU", "Care together")
+    finally:
+        tenancy.activate(None)

@@ -1,7 +1,7 @@
 """Business rules of MOUs: drafting, freezing and hashing versions, signing, wet ink, PDFs."""
 
 import io
-from datetime import UTC, date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pypdf
 import pytest
@@ -17,7 +17,7 @@ from governance.extensions import db
 from governance.mous import services
 from governance.mous import text as mou_text
 from governance.mous.clauses import LIBRARY
-from governance.mous.models import MouSignature, MouStatus, MouVersion
+from governance.mous.models import MouDecline, MouSignature, MouStatus, MouVersion
 from tests import factories
 from tests.mous.conftest import sign
 
@@ -447,3 +447,115 @@ def test_issued_document_is_archived_once(network, issued, signatories):
         sign(network, current(issued), member)
     count = db.session.execute(select(IssuedDocument).where(IssuedDocument.kind == "mou_executed")).all()
     assert len(count) == 1
+
+
+# ---------------------------------------------------------------- review: odd input, races, documents
+
+HUGE = 10**30  # no database integer column holds it
+
+
+def test_ids_no_database_can_hold_are_treated_as_unknown(network, issued, parties, secretary):
+    assert services.get_version(issued, HUGE) is None and services.get_version(issued, -1) is None
+    assert services.load_evidence(HUGE) is None and services.load_evidence("x") is None
+    base = {"title": "T", "purpose": "P", "start_date": date(2027, 4, 1), "end_date": date(2028, 3, 31),
+            "end_date_kind": "end"}
+    with pytest.raises(ServiceError, match="Choose parties from this network's partners"):
+        services.create_mou(network, {**base, "parties": [parties[0].id, HUGE]}, secretary.user)
+    with pytest.raises(ServiceError, match="Choose an MOU of this network"):
+        services.create_mou(network, {**base, "parties": [p.id for p in parties], "varies_id": HUGE},
+                            secretary.user)
+    with pytest.raises(ServiceError, match="Choose a member who can comment"):
+        services.invite_commenter(issued, HUGE, secretary.user)
+
+
+def test_control_characters_are_removed_before_saving_and_hashing():
+    assert mou_text.normalise_line("Frailty\x00 MOU\x1b") == "Frailty MOU"
+    assert mou_text.normalise_text("a\x00b\r\n\tc\x7f") == "ab\n\tc"
+
+
+def test_a_signature_made_meanwhile_by_another_party_still_executes(network, issued, signatories):
+    """Two parties signing at the same moment: the second to commit sees the first and executes."""
+    version = current(issued)
+    assert version.signatures == []  # loaded, as the sign page had it
+    trust = signatories[1]
+    db.session.execute(MouSignature.__table__.insert().values(
+        network_id=network.id, version_id=version.id, partner_id=trust.partner_id, method="electronic",
+        user_id=trust.user_id, recorded_by_id=trust.user_id, signatory_name="Mark Ellison",
+        signatory_title="Director", signed_at=datetime.now(UTC), ip_address="203.0.113.8", user_agent="",
+        version_hash=version.content_hash, evidence_filename="", evidence_mime="", evidence_size=0,
+        evidence_sha256=""))
+    sign(network, version, signatories[0])
+    assert issued.status == MouStatus.EXECUTED
+    assert services.executed_document(version) is not None
+
+
+def test_a_party_that_answered_meanwhile_cannot_answer_again(network, issued, signatories):
+    version = current(issued)
+    assert version.declines == []
+    member = signatories[0]
+    db.session.execute(MouDecline.__table__.insert().values(
+        network_id=network.id, version_id=version.id, partner_id=member.partner_id, user_id=member.user_id,
+        reason="No", declined_at=datetime.now(UTC), ip_address="203.0.113.8", user_agent="",
+        version_hash=version.content_hash))
+    with pytest.raises(ServiceError, match="declined version 1"):
+        sign(network, version, member)
+
+
+def test_wet_ink_is_refused_for_a_tampered_version(network, issued, parties, secretary):
+    version = current(issued)
+    db.session.execute(text("DROP TRIGGER mou_versions_no_update"))
+    db.session.execute(text("UPDATE mou_versions SET purpose = 'Changed' WHERE id = :id"), {"id": version.id})
+    db.session.expire_all()
+    version = current(issued)
+    with pytest.raises(ServiceError, match="no longer matches the fingerprint"):
+        wet_ink(network, version, parties[0], secretary.user)
+
+
+def test_certificate_times_are_written_out_in_utc(network, issued, signatories):
+    version = current(issued)
+    sign(network, version, signatories[0])
+    events = services.certificate_events(version)
+    at = version.issued_at.astimezone(UTC)
+    assert events[0].when == f"{at.day} {at:%B %Y}, {at:%H:%M:%S} UTC"
+    assert events[0].when in pdf_text(services.version_pdf(network, version)).replace("\n", " ")
+
+
+def test_comments_close_when_the_mou_ends_and_resolving_twice_keeps_the_first(network, parties, secretary):
+    mou = factories.make_mou(network, list(parties))
+    comment = services.add_comment(mou, mou.clauses[0], "A point", secretary.user)
+    services.set_comment_resolved(comment, True, secretary)
+    first = comment.resolved_at
+    other = factories.make_member(network, "network_admin")
+    services.set_comment_resolved(comment, True, other)
+    assert comment.resolved_at == first and comment.resolved_by_id == secretary.user_id
+    services.end_mou(mou, "terminated", "Service decommissioned", secretary.user)
+    with pytest.raises(ServiceError, match="closed for comments"):
+        services.add_comment(mou, mou.clauses[0], "Too late", secretary.user)
+
+
+def test_diff_groups_a_changed_phrase():
+    html = str(mou_text.diff_text("Staff work across partners today.", "Staff are seconded today."))
+    assert html.count("<del>") == 1 and html.count("<ins>") == 1
+    assert "work across partners " in html and "are seconded " in html
+
+
+def test_emails_link_to_the_page_to_sign_or_comment_on(smtp_server, network, parties, signatories, secretary):
+    mou = factories.make_mou(network, list(parties), issued=True, actor=secretary.user)
+    sign_link = f"/n/{network.slug}/mous/{mou.id}/versions/1/sign"
+    assert len(smtp_server) == 2 and all(sign_link.encode() in m.content for m in smtp_server)
+    draft = factories.make_mou(network, list(parties))
+    services.invite_commenter(draft, factories.make_member(network, "board_member").id, secretary.user)
+    assert f"/n/{network.slug}/mous/{draft.id}/draft".encode() in smtp_server[-1].content
+
+
+def test_a_declined_version_can_be_issued_again_unchanged(network, issued, signatories, secretary):
+    services.decline_mou_version(current(issued), signatories[0], "Signed by mistake? No: declined by mistake.",
+                                 ip_address="1.2.3.4", user_agent="x")
+    second = services.issue_version(network, issued, secretary.user, "127.0.0.1")
+    assert second.number == 2 and services.version_content(second) == services.version_content(
+        services.get_version(issued, 1))
+    for member in signatories:
+        sign(network, second, member)
+    assert issued.status == MouStatus.EXECUTED
+    with pytest.raises(ServiceError, match="Nothing has changed since version 2"):
+        services.issue_version(network, issued, secretary.user, "127.0.0.1")

@@ -148,6 +148,19 @@ def test_unknown_ids_and_versions_are_not_found(client, login_as, issued):
         assert client.get(BASE + path).status_code == 404, path
 
 
+def test_numbers_too_big_for_the_database_are_not_found(client, login_as, issued):
+    login_as("board_secretary")
+    huge = 10**30
+    for path in (f"/{huge}", f"/{issued.id}/clauses/{huge}/edit", f"/{issued.id}/versions/{huge}",
+                 f"/{issued.id}/versions/{huge}.pdf",
+                 f"/{issued.id}/versions/{huge}/wet-ink", f"/{issued.id}/versions/{huge}/executed.pdf",
+                 f"/{issued.id}/signatures/{huge}/evidence"):
+        assert client.get(BASE + path).status_code == 404, path
+    assert client.post(f"{BASE}/{issued.id}/comments/{huge}/resolve").status_code == 404
+    response = client.post(f"{BASE}/{issued.id}/commenters", data={"membership_id": str(huge)})
+    assert response.status_code == 200 and "Choose a member who can comment" in html(response)
+
+
 def test_a_draft_never_issued_is_hidden_from_members_not_invited(client, login_as, draft, secretary):
     member = login_as("board_member")
     assert client.get(f"{BASE}/{draft.id}").status_code == 403
@@ -174,7 +187,10 @@ def test_secretary_starts_an_mou_from_the_library(client, login_as, parties):
 @pytest.mark.parametrize("changes, message", [
     ({"title": ""}, "Enter the title of the MOU"),
     ({"parties": []}, "Choose at least two parties"),
-    ({"parties": ["abc"]}, "Invalid choice"),
+    ({"parties": ["abc"]}, "Choose parties from this network&#39;s partners"),
+    ({"parties": ["1", str(10**30)]}, "Choose parties from this network&#39;s partners"),
+    ({"varies_id": str(10**30)}, "Choose an MOU of this network"),
+    ({"title": "x" * 301}, "Title must be 300 characters or fewer"),
     ({"start_date[day]": "31", "start_date[month]": "2"}, "Start date must be a real date"),
     ({"end_date[year]": "2025"}, "The end or review date must be after the start date"),
     ({"end_date_kind": "forever"}, "Choose whether the MOU ends or is reviewed"),
@@ -369,6 +385,17 @@ def test_pdfs_of_draft_and_version(client, login_as, issued):
     for path in ("/draft.pdf", "/versions/1.pdf"):
         response = client.get(f"{BASE}/{issued.id}{path}")
         assert response.status_code == 200 and response.data.startswith(b"%PDF"), path
+
+
+def test_purpose_keeps_its_paragraphs_and_inline_forms_repeat_no_ids(app, client, login_as, network, parties):
+    login_as("board_secretary")
+    mou = factories.make_mou(network, list(parties), purpose="First line\nsecond line\n\nNext")
+    db.session.commit()
+    app.config["WTF_CSRF_ENABLED"] = True  # after signing in: the page's one-button forms carry real tokens
+    page = html(client.get(f"{BASE}/{mou.id}/draft"))
+    assert "<p>First line<br>second line</p><p>Next</p>" in page
+    assert page.count('name="csrf_token"') > len(mou.clauses)
+    assert 'id="csrf_token"' not in page  # many one-button forms on the page: an id would repeat
 
 
 def test_tampered_version_page_shows_failed_integrity(client, login_as, issued):

@@ -81,6 +81,13 @@ def test_size_warning_boundaries(population_, care_model, warning):
     assert population.size_warning(population_, care_model) == warning
 
 
+def test_size_message_reads_well_for_every_care_model():
+    assert population.size_message(5_000_000, "ics") == (
+        "Registered population 5,000,000. There is no expected size for an integrated care system (ICS).")
+    assert population.size_message(10, "other") == (
+        "Registered population 10. There is no expected size for this care model.")
+
+
 def test_size_message_says_plainly_when_the_population_fits():
     assert population.size_message(42_000, "primary_care_home") == (
         "Registered population 42,000 is within the size expected for a primary care home: 30,000 to 50,000.")
@@ -179,7 +186,9 @@ def test_create_partner_with_status_and_list_size_writes_audit(app, scoped):
     ({"website": "not a website"}, "website", "website address"),
     ({"kind": "community_trust", "ods_code": "RYX"}, "list_size", "Only GP practices"),
     ({"list_size": -1}, "list_size", "between 0 and"),
-    ({"list_size_as_of": D.today() + timedelta(days=30)}, "as_of", "today or in the past"),
+    ({"list_size_as_of": D.today() + timedelta(days=30)}, "list_size_as_of", "today or in the past"),
+    ({"list_size_as_of": None}, "list_size_as_of", "Enter the date the list size was counted"),
+    ({"list_size": None}, "list_size", "Enter the registered list size, or leave its date empty"),
     ({"status_from": None}, "status_from", "Enter the date"),
 ])
 def test_create_partner_refuses_bad_input_and_saves_nothing(app, scoped, changes, field, message):
@@ -187,6 +196,43 @@ def test_create_partner_refuses_bad_input_and_saves_nothing(app, scoped, changes
         services.create_partner(scoped, partner_data(**changes), None)
     assert raised.value.field == field and message in raised.value.message
     assert count(Partner) == 0 and count(ListSize) == 0 and count(PartnerStatusChange) == 0
+
+
+def test_create_partner_reports_every_problem_at_once(app, scoped):
+    with pytest.raises(services.InputErrors) as raised:
+        services.create_partner(scoped, partner_data(name="", ods_code="bad!", website="nope", status_from=None,
+                                                     list_size_as_of=None), None)
+    problems = {problem.field: problem.message for problem in raised.value.problems}
+    assert set(problems) == {"name", "ods_code", "website", "status_from", "list_size_as_of"}
+    assert count(Partner) == 0
+
+
+def test_text_is_cleaned_of_control_characters(any_app):
+    """PostgreSQL refuses NUL in text, and no one means to type a control character."""
+    network = factories.make_network()
+    tenancy.activate(network.id)
+    try:
+        partner = services.create_partner(network, partner_data(
+            name="Oak\x00 Lane\tSurgery\n", address="1 Oak Lane\r\nOakley\x07", notes="\x1b[31mred"), None)
+        assert (partner.name, partner.address, partner.notes) == (
+            "Oak Lane Surgery", "1 Oak Lane\nOakley", "[31mred")
+        contact = services.add_contact(partner, {"name": "Jo\x00 Bloggs", "phone": "01632\x0b960000"})
+        assert (contact.name, contact.phone) == ("Jo Bloggs", "01632960000")
+        change = services.record_status_change(partner, "left", D(2026, 1, 1), None,
+                                               decision_reference="Min\x00ute 4", note="Left\r\nfor good")
+        assert (change.decision_reference, change.note) == ("Minute 4", "Left\nfor good")
+        db.session.commit()
+        assert db.session.execute(services.partners_query("Oak\x00")).scalars().all() == [partner]
+    finally:
+        tenancy.activate(None)
+
+
+def test_audit_summaries_name_the_partner_and_write_dates_in_words(app, scoped):
+    partner = services.create_partner(scoped, partner_data(), None)
+    services.add_contact(partner, {"name": "Jo Bloggs"})
+    summaries = set(db.session.execute(select(AuditEntry.summary)).scalars())
+    assert {"Oak Lane Surgery: active from 1 April 2025", "Oak Lane Surgery: 6,000 patients as of 1 April 2025",
+            "Jo Bloggs, contact at Oak Lane Surgery"} <= summaries
 
 
 def test_ods_code_and_name_are_unique_within_a_network_only(app, scoped):
@@ -348,6 +394,23 @@ def test_import_with_any_bad_row_saves_nothing(app, scoped):
     assert count(Partner) == 1 and count(ListSize) == 0
 
 
+@pytest.mark.parametrize(("row", "message"), [
+    ("Oak Lane Surgery,GP practice,\u00b2,", "List size '\u00b2' is not a whole number"),
+    ("Oak Lane Surgery,GP practice,\u0663\u0663,", "is not a whole number"),
+    ("Oak Lane Surgery,GP practice," + "9" * 5000 + ",", "List size must be between 0 and 1,000,000"),
+    ("Oak Lane Surgery,GP practice,1000001,", "List size must be between 0 and 1,000,000"),
+    ("Oak Lane Surgery,Other,,0001-01-01", "Status date '0001-01-01' is not a date"),
+])
+def test_import_refuses_odd_numbers_and_dates_without_failing(app, scoped, row, message):
+    preview = imports.preview_import(scoped, "partners", "name,kind,list_size,status_from\n" + row + "\n")
+    assert not preview.is_valid and message in preview.rows[0].errors[0]
+
+
+def test_import_counts_read_in_words():
+    assert imports.count_of(imports.ImportKind.PARTNERS, 1) == "1 partner"
+    assert imports.count_of(imports.ImportKind.LIST_SIZES, 1_200) == "1,200 list sizes"
+
+
 @pytest.mark.parametrize(("csv_text", "message"), [
     ("", "The file is empty"),
     ("\n\n", "The file is empty"),
@@ -440,6 +503,9 @@ def test_membership_schedule_pdf_lists_partners_and_the_total(app, scoped):
     factories.make_status_change(trust, "active")
     gone = factories.make_practice(scoped, 3_000, name="Closed Surgery")
     factories.make_status_change(gone, "left", D(2026, 1, 1))
+    paused = factories.make_practice(scoped, 4_100, name="Paused Surgery")
+    factories.make_status_change(paused, "suspended", D(2026, 2, 1))
+    factories.make_partner(scoped, name="New Surgery", ods_code="A81077")
     document = services.issue_membership_schedule(scoped, None)
     db.session.commit()
     assert document.kind == "partnership_membership_schedule" and not document.is_draft
@@ -449,5 +515,6 @@ def test_membership_schedule_pdf_lists_partners_and_the_total(app, scoped):
     for expected in ("Partnership membership schedule", "Oak Lane Surgery", "Elm Tree Practice",
                      "Vale Community Trust", "RYX", "Total registered population 27,400",
                      "Former partners", "Closed Surgery", "1 April 2025",
-                     "is below the 30,000 expected for a primary care home"):
+                     "is below the 30,000 expected for a primary care home",
+                     "4,100 (not counted)", "New Surgery GP practice A81077 Not recorded"):
         assert expected in words

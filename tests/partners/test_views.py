@@ -1,6 +1,7 @@
 """Partner pages: permissions per role, tenancy, bad input, edit conflicts, import, export, PDF, queries."""
 
 import io
+import re
 from datetime import date
 
 import pytest
@@ -151,6 +152,14 @@ def test_secretary_adds_a_practice(client, login_as, network):
     ({"kind": "<script>"}, ["Select the kind of organisation"]),
     ({"website": "javascript:alert(1)"}, ["Enter a website address in the correct format"]),
     ({"list_size_as_of[year]": "2099"}, ["today or in the past"]),
+    ({"list_size": "\u00b2"}, ["Enter the list size as a whole number, like 9200"]),
+    ({"name": "N" * 201}, ["Name must be 200 characters or fewer"]),
+    ({"list_size": "9" * 5000}, ["List size must be between 0 and 1,000,000"]),
+    ({"list_size": "5000", "list_size_as_of[day]": "", "list_size_as_of[month]": "",
+      "list_size_as_of[year]": ""}, ['href="#list_size_as_of', "Enter the date the list size was counted"]),
+    ({"name": "", "ods_code": "bad!", "website": "nope", "status_from[day]": "", "status_from[month]": "",
+      "status_from[year]": ""}, ["Enter the organisation&#39;s name", "letter followed by 5", "website address in",
+                                 "Enter the date this status starts"]),
 ])
 def test_bad_input_re_renders_with_the_error_summary(client, login_as, network, changes, messages):
     login_as("network_admin")
@@ -161,6 +170,15 @@ def test_bad_input_re_renders_with_the_error_summary(client, login_as, network, 
     for message in messages:
         assert message in page
     assert count(Partner) == 0
+
+
+@pytest.mark.parametrize("patients", ["\u00b2", "\u0663", "9" * 5000, "-5", "5.5"])
+def test_odd_list_sizes_are_refused_on_the_form(client, login_as, practice, patients):
+    login_as("board_secretary")
+    response = client.post(f"{BASE}/{practice.id}/list-size", data={
+        "patients": patients, "as_of[day]": "1", "as_of[month]": "4", "as_of[year]": "2026"})
+    assert response.status_code == 200 and "There is a problem" in response.get_data(as_text=True)
+    assert count(ListSize) == 1
 
 
 def test_duplicate_ods_code_is_refused_on_the_form(client, login_as, practice):
@@ -194,6 +212,22 @@ def test_edit_conflict_keeps_both_edits(client, login_as, practice):
     db.session.expire_all()
     saved = db.session.get(Partner, practice.id)
     assert (saved.name, saved.notes, saved.version) == ("Oak Lane Medical Centre", "My note", 3)
+
+
+def test_contact_edit_conflict_shows_the_latest_saved_details_and_keeps_mine(client, login_as, practice):
+    login_as("board_secretary")
+    url = f"{BASE}/{practice.id}/contacts/{practice.contact_id}"
+    assert 'name="version" value="1"' in client.get(url).get_data(as_text=True)
+    contact = db.session.get(PartnerContact, practice.contact_id)
+    services.update_contact(contact, {"name": "Jo Bloggs", "phone": "01632 960999"}, 1)
+    db.session.commit()
+    mine = {"name": "Joanne Bloggs", "job_title": "Practice manager", "email": "", "phone": "", "version": "1"}
+    page = client.post(url, data=mine).get_data(as_text=True)
+    assert "Someone else saved this record after you opened it" in page
+    assert "01632 960999" in page and 'value="Joanne Bloggs"' in page and 'name="version" value="2"' in page
+    assert client.post(url, data={**mine, "version": "2"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(PartnerContact, practice.contact_id).name == "Joanne Bloggs"
 
 
 def test_edit_with_a_missing_or_garbled_version_is_a_conflict(client, login_as, practice):
@@ -409,9 +443,11 @@ def test_import_without_a_file_or_with_a_bad_confirm(client, login_as, network):
 def test_import_list_sizes_through_the_page(client, login_as, practice):
     login_as("network_admin")
     csv_text = b"ods_code,list_size,as_of\nA81010,10500,2026-04-01\n"
-    assert "Import 1 list sizes" in post_file(client, csv_text, what="list_sizes").get_data(as_text=True)
+    page = post_file(client, csv_text, what="list_sizes").get_data(as_text=True)
+    assert "The row is correct" in page and re.search(r"Import 1 list size\s*<", page)
     response = client.post(f"{BASE}/import/confirm", data={"what": "list_sizes", "csv_text": csv_text.decode()})
     assert response.status_code == 302 and count(ListSize) == 2
+    assert "1 list size imported." in client.get(response.location).get_data(as_text=True)
 
 
 def test_export_csv(client, login_as, practice):
@@ -419,7 +455,9 @@ def test_export_csv(client, login_as, practice):
     response = client.get(f"{BASE}/export.csv")
     assert response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"] == 'attachment; filename="riverside-test-partners.csv"'
-    lines = response.get_data(as_text=True).splitlines()
+    text = response.get_data(as_text=True)
+    assert text.startswith("\ufeff")  # so that Excel reads the file as UTF-8
+    lines = text[1:].splitlines()
     assert lines[0].startswith("name,kind,ods_code")
     assert lines[1].startswith("Oak Lane Surgery,GP practice,A81010,")
 
