@@ -17,7 +17,7 @@ run: setup migrate demo
 
 test: setup-test
 	$(BIN)/ruff check --config scripts/ruff.toml .
-	$(BIN)/python -m pytest -c tests/pytest.ini --rootdir . $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -c tests/pytest.ini --rootdir . -n auto $(PYTEST_ARGS)
 
 setup: system $(VENV)/.runtime-installed static/vendor/nhsuk/nhsuk-frontend.min.css
 

@@ -356,7 +356,7 @@ def test_wet_ink_signature_is_stored_with_its_scan(network, issued, parties, sec
     (b"GIF89a" + b"\x00" * 10, "signed.png", "must be a PDF, PNG or JPEG"),
     (b"", "signed.pdf", "The selected file is empty"),
     (PNG + b"\x00" * (5 * 1024 * 1024), "big.png", "must be smaller than 5 MB"),
-])
+], ids=["text", "gif", "empty", "too-big"])
 def test_wet_ink_scan_type_and_size_are_checked(network, issued, parties, secretary, data, filename, message):
     with pytest.raises(ServiceError, match=message) as error:
         wet_ink(network, current(issued), parties[0], secretary.user, data=data, filename=filename)
