@@ -114,9 +114,9 @@ class AccessiblePage:
         return getattr(self.page, name)
 
 
-@pytest.fixture
-def browser_page(browser, live_server):
-    context = browser.new_context(bypass_csp=True, base_url=live_server.url)
+def _open_page(browser, live_server, **context_options):
+    """A fresh browser context and page; fails the test on any JavaScript error."""
+    context = browser.new_context(bypass_csp=True, base_url=live_server.url, **context_options)
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -125,21 +125,18 @@ def browser_page(browser, live_server):
     finally:
         context.close()
     assert not errors, f"JavaScript errors: {errors}"
+
+
+@pytest.fixture
+def browser_page(browser, live_server):
+    yield from _open_page(browser, live_server)
 
 
 @pytest.fixture
 def phone_page(browser, live_server):
     """A small-screen page (iPhone SE size), to check pages work on a phone."""
-    context = browser.new_context(bypass_csp=True, base_url=live_server.url,
-                                  viewport={"width": 375, "height": 667}, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    try:
-        yield AccessiblePage(page, live_server.url)
-    finally:
-        context.close()
-    assert not errors, f"JavaScript errors: {errors}"
+    yield from _open_page(browser, live_server, viewport={"width": 375, "height": 667}, is_mobile=True,
+                          has_touch=True)
 
 
 def sign_in(page: AccessiblePage, email: str, password: str) -> None:
