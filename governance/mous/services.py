@@ -563,6 +563,12 @@ class Overview:
     my_party: MouVersionParty | None
 
 
+def unfilled_placeholders(mou: Mou) -> list[tuple[str, list[str]]]:
+    """Clauses of the draft that still hold library placeholders, with the placeholders."""
+    found = [(clause.heading, text.placeholders(clause.body)) for clause in mou.clauses]
+    return [(heading, items) for heading, items in found if items]
+
+
 def overview(mou: Mou, membership: Membership) -> Overview:
     """Everything the MOU page shows, loaded up front."""
     db.session.execute(select(Mou).where(Mou.id == mou.id).options(

@@ -42,6 +42,15 @@ def render_markdown(text: str) -> Markup:
     return Markup(clean)  # noqa: S704 - sanitised by nh3 with an allow-list just above
 
 
+# "[quarterly]" or "[describe the voting rule]" in the clause library, but not a Markdown link "[text](url)".
+PLACEHOLDER = re.compile(r"\[([^\[\]\n]{1,200})\](?!\()")
+
+
+def placeholders(text: str | None) -> list[str]:
+    """The square-bracketed placeholders still left in a clause, e.g. ['quarterly']."""
+    return PLACEHOLDER.findall(text or "")
+
+
 def normalise_text(text: str | None) -> str:
     """Multi-line text in canonical form: NFC, LF newlines, no trailing spaces, at most one blank line."""
     text = unicodedata.normalize("NFC", _CONTROLS.sub("", text or "")).replace("\r\n", "\n").replace("\r", "\n")

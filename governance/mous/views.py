@@ -303,7 +303,8 @@ def issue(mou_id):
             flash(f"Version {version.number} has been issued for signature.")
             return redirect(url_for("mous.version", mou_id=mou.id, number=version.number))
     return render_template("mous/issue.html", form=form, mou=mou, view=services.overview(mou, g.membership),
-                           signatories=services.signatories_by_partner({p.id for p in mou.parties}))
+                           signatories=services.signatories_by_partner({p.id for p in mou.parties}),
+                           unfilled=services.unfilled_placeholders(mou))
 
 
 @bp.route(f"{PREFIX}/<int:mou_id>/compare")

@@ -559,3 +559,11 @@ def test_a_declined_version_can_be_issued_again_unchanged(network, issued, signa
     assert issued.status == MouStatus.EXECUTED
     with pytest.raises(ServiceError, match="Nothing has changed since version 2"):
         services.issue_version(network, issued, secretary.user, "127.0.0.1")
+
+
+def test_placeholders_are_square_brackets_but_not_markdown_links():
+    from governance.mous.text import placeholders
+
+    body = "Meets [quarterly]; see [the guidance](https://www.england.nhs.uk/) and [describe the rule]."
+    assert placeholders(body) == ["quarterly", "describe the rule"]
+    assert placeholders("No placeholders here.") == []

@@ -524,3 +524,16 @@ def test_partner_page_hides_mous_from_roles_that_cannot_read_them(client, login_
     login_as("patient_panel_member")
     page = client.get(f"/n/{network.slug}/partners/{parties[0].id}").get_data(as_text=True)
     assert "MOUs and signatures" not in page and "Frailty service MOU" not in page
+
+
+def test_the_issue_page_warns_about_library_placeholders_left_in_the_draft(client, login_as, draft):
+    from governance.mous import services as mou_services
+
+    login_as("board_secretary")
+    page = html(client.get(f"{BASE}/{draft.id}/issue"))
+    assert "Some clauses still have placeholders" in page and "[quarterly]" in page
+    for clause in draft.clauses:
+        filled = mou_services.text.PLACEHOLDER.sub(lambda m: m[1], clause.body)
+        mou_services.update_clause(clause, {"heading": clause.heading, "body": filled}, clause.version)
+    db.session.commit()
+    assert "Some clauses still have placeholders" not in html(client.get(f"{BASE}/{draft.id}/issue"))
