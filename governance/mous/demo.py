@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from governance.core import audit, tenancy
 from governance.extensions import db
-from governance.mous import services, signing
+from governance.mous import services, signing, text
 from governance.networks.models import Membership
 
 DEMO_IP = "192.0.2.10"  # documentation range: the demo never had a real address
@@ -29,6 +29,27 @@ VARIATION_SCOPE = FRAILTY_SCOPE.replace(
     "- rapid community response within two hours of a referral.",
     "- rapid community response within two hours of a referral, seven days a week;\n"
     "- weekend care coordinator cover from 9am to 5pm.")
+
+
+# What the Riverside partners agreed in place of the clause library's placeholders.
+AGREED = {
+    "quarterly": "every month",
+    "describe the voting rule": "a decision needs the agreement of at least three quarters of the partners "
+                                "present, including at least one GP practice and one community partner",
+    "describe supervision, indemnity and honorary contract arrangements":
+        "each employer keeps clinical supervision and indemnity for its own staff, and staff working on "
+        "another partner's premises hold an honorary contract with that partner",
+    "28 days": "28 days",
+    "six months'": "six months'",
+}
+
+
+def _fill_agreed_terms(mou) -> None:
+    """Replace the library placeholders the partners have agreed on (scope and finance are set apart)."""
+    for clause in mou.clauses:
+        body = text.PLACEHOLDER.sub(lambda m: AGREED.get(m[1], m[0]), clause.body)
+        if body != clause.body:
+            services.update_clause(clause, {"heading": clause.heading, "body": body}, clause.version)
 
 
 def _membership(user) -> Membership:
@@ -58,6 +79,7 @@ def _frailty(network, demo, secretary):
         "start_date": date(2026, 4, 1), "end_date": date(2028, 3, 31), "end_date_kind": "end"}, secretary)
     _set_clause(frailty, "scope", FRAILTY_SCOPE)
     _set_clause(frailty, "finance", FRAILTY_FINANCE)
+    _fill_agreed_terms(frailty)
     version = services.issue_version(network, frailty, secretary, DEMO_IP)
     _sign(network, version, demo, "signatory@riverside.example")
     _sign(network, version, demo, "trust.signatory@riverside.example")
@@ -80,6 +102,7 @@ def seed(demo) -> None:
         "start_date": date(2026, 12, 1), "end_date": date(2028, 3, 31), "end_date_kind": "end"}, secretary)
     _set_clause(variation, "scope", VARIATION_SCOPE)
     _set_clause(variation, "finance", FRAILTY_FINANCE)
+    _fill_agreed_terms(variation)
     services.issue_version(network, variation, secretary, DEMO_IP)
 
     draft = services.create_mou(network, {

@@ -567,3 +567,4 @@ def test_placeholders_are_square_brackets_but_not_markdown_links():
     body = "Meets [quarterly]; see [the guidance](https://www.england.nhs.uk/) and [describe the rule]."
     assert placeholders(body) == ["quarterly", "describe the rule"]
     assert placeholders("No placeholders here.") == []
+

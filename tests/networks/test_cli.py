@@ -95,3 +95,18 @@ def test_demo_accounts_lists_every_account_and_the_password(app):
     assert app.config["DEMO_PASSWORD"] in result.output
     for email, role_label, _ in DEMO_ACCOUNTS:
         assert email in result.output and role_label in result.output
+
+
+def test_the_demo_mous_issued_for_signature_have_no_placeholders_left(app):
+    from governance import demo
+    from governance.core import tenancy
+    from governance.mous.models import Mou
+    from governance.mous.text import placeholders
+
+    riverside = demo.seed_demo("a demo password").riverside
+    tenancy.activate(riverside.id)
+    issued = [m for m in db.session.execute(select(Mou)).scalars() if m.issued_count]
+    assert len(issued) == 2
+    for mou in issued:
+        assert [c.heading for c in mou.clauses if placeholders(c.body)] == []
+    tenancy.activate(None)
