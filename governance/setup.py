@@ -8,6 +8,7 @@ from werkzeug.routing import IntegerConverter
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader, select_autoescape
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from governance.core import formatting, permissions
@@ -157,13 +158,15 @@ def _error_page(template: str, status: int):
 
 
 def _edit_conflict(error):
-    """Two saves raced past the version check: the second is refused, nothing is overwritten."""
+    """Two saves raced past the checks: the second is refused and rolled back, nothing is overwritten."""
     db.session.rollback()
     return render_template("errors/409.html", error=error), 409
 
 
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(StaleDataError, _edit_conflict)
+    # A unique constraint that a concurrent save won (two people adding the same ODS code at once).
+    app.register_error_handler(IntegrityError, _edit_conflict)
     app.register_error_handler(400, _error_page("errors/400.html", 400))
     app.register_error_handler(CSRFError, _error_page("errors/400.html", 400))
     app.register_error_handler(403, _error_page("errors/403.html", 403))

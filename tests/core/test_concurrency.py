@@ -126,3 +126,16 @@ def test_a_save_that_races_past_the_version_check_gets_the_conflict_page(app, cl
     response = client.get("/test-race")
     assert response.status_code == 409
     assert b"Someone else saved this at the same time" in response.data
+
+
+def test_a_unique_constraint_lost_to_a_concurrent_save_gets_the_conflict_page(app, client):
+    from sqlalchemy.exc import IntegrityError
+
+    @app.route("/test-unique-race")
+    def unique_race():
+        raise IntegrityError("INSERT INTO partners ...", {}, Exception("UNIQUE constraint failed"))
+
+    unique_race.accord_permission = "public"
+    response = client.get("/test-unique-race")
+    assert response.status_code == 409
+    assert b"Someone else saved this at the same time" in response.data
