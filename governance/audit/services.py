@@ -30,11 +30,14 @@ def audit_query(network_id: int, entity_type=None, user_id=None, date_from=None,
 
 
 def filter_choices(network_id: int) -> tuple[list, list]:
+    """The record types and the people that appear in this network's audit trail, for the filters."""
     types = db.session.execute(
         select(AuditEntry.entity_type).where(AuditEntry.network_id == network_id)
         .distinct().order_by(AuditEntry.entity_type)).scalars()
+    # Only people who changed something here: a large network's members would make a huge list.
+    authors = select(AuditEntry.user_id).where(AuditEntry.network_id == network_id).distinct()
     users = db.session.execute(
         select(User.id, User.full_name).join(Membership, Membership.user_id == User.id)
-        .order_by(User.full_name))
+        .where(User.id.in_(authors)).order_by(User.full_name))
     return ([("", "Any")] + [(t, t) for t in types],
             [(None, "Anyone")] + [(u.id, u.full_name) for u in users])
