@@ -1,7 +1,7 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (BooleanField, PasswordField, RadioField, SelectField, SelectMultipleField, StringField,
-                     TextAreaField)
+from wtforms import (BooleanField, HiddenField, PasswordField, RadioField, SelectField, SelectMultipleField,
+                     StringField, TextAreaField)
 from wtforms.validators import AnyOf, DataRequired, Length
 
 from governance.core.forms import DateInputField, VersionedForm
@@ -123,3 +123,9 @@ class CompareForm(FlaskForm):
 
     old = SelectField("Compare", choices=[])
     new = SelectField("with", choices=[])
+
+
+class IssueForm(FlaskForm):
+    """Issue for signature; carries a fingerprint of the draft as it was shown."""
+
+    draft_fingerprint = HiddenField()

@@ -439,9 +439,18 @@ def was_declined(mou: Mou) -> bool:
     return current is not None and bool(current.declines)
 
 
-def issue_version(network: Network, mou: Mou, actor: User | None, ip_address: str) -> MouVersion:
+def draft_fingerprint(mou: Mou) -> str:
+    """A hash of the draft as it stands, so issuing can tell whether it changed since it was shown."""
+    return text.content_hash(draft_content(mou))
+
+
+def issue_version(network: Network, mou: Mou, actor: User | None, ip_address: str,
+                  expected_fingerprint: str | None = None) -> MouVersion:
     """Freeze the draft as the next version for signature; any earlier version is superseded."""
     _check_editable(mou)
+    if expected_fingerprint and expected_fingerprint != draft_fingerprint(mou):
+        raise ServiceError("Someone changed the draft after you opened this page. Read the draft again, "
+                           "then issue it again if it is ready")
     if len(mou.parties) < 2:
         raise ServiceError("Add at least two parties before issuing the MOU for signature")
     if not mou.clauses:

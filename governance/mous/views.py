@@ -10,7 +10,8 @@ from governance.core.views import add_form_error, client_ip, paginate, safe_next
 from governance.extensions import db
 from governance.mous import pdfs, services, signing, versions
 from governance.mous.forms import (ClauseForm, CommentForm, CompareForm, DeclineForm, EndMouForm,
-                                   InviteCommenterForm, MouForm, NewClauseForm, NewMouForm, SignForm, WetInkForm)
+                                   InviteCommenterForm, IssueForm, MouForm, NewClauseForm, NewMouForm, SignForm,
+                                   WetInkForm)
 from governance.mous.models import Mou, MouClause, MouComment, parse_id
 from governance.partners import sections
 from governance.partners.sections import PartnerSection
@@ -292,16 +293,18 @@ def resolve_comment(mou_id, comment_id, action):
 @requires(Permission.MOUS_DRAFT)
 def issue(mou_id):
     mou = _mou(mou_id)
-    form = ConfirmForm()
+    form = IssueForm()
     if form.validate_on_submit():
         try:
-            version = services.issue_version(tenancy.current_network(), mou, current_user, client_ip())
+            version = services.issue_version(tenancy.current_network(), mou, current_user, client_ip(),
+                                             expected_fingerprint=form.draft_fingerprint.data)
         except ServiceError as error:
             add_form_error(form, error)
         else:
             db.session.commit()
             flash(f"Version {version.number} has been issued for signature.")
             return redirect(url_for("mous.version", mou_id=mou.id, number=version.number))
+    form.draft_fingerprint.data = services.draft_fingerprint(mou)  # what this page shows
     return render_template("mous/issue.html", form=form, mou=mou, view=services.overview(mou, g.membership),
                            signatories=services.signatories_by_partner({p.id for p in mou.parties}),
                            unfilled=services.unfilled_placeholders(mou))

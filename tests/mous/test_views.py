@@ -537,3 +537,22 @@ def test_the_issue_page_warns_about_library_placeholders_left_in_the_draft(clien
         mou_services.update_clause(clause, {"heading": clause.heading, "body": filled}, clause.version)
     db.session.commit()
     assert "Some clauses still have placeholders" not in html(client.get(f"{BASE}/{draft.id}/issue"))
+
+
+def test_issuing_refuses_a_draft_that_changed_after_the_page_was_opened(client, login_as, draft):
+    import re
+
+    login_as("board_secretary")
+    page = html(client.get(f"{BASE}/{draft.id}/issue"))
+    shown = re.search(r'name="draft_fingerprint" value="([0-9a-f]{64})"', page)[1]
+    scope = next(c for c in draft.clauses if c.key == "scope")
+    services.update_clause(scope, {"heading": scope.heading, "body": "Changed by someone else."}, scope.version)
+    db.session.commit()
+
+    response = client.post(f"{BASE}/{draft.id}/issue", data={"draft_fingerprint": shown})
+    assert response.status_code == 200 and "Someone changed the draft after you opened this page" in html(response)
+    assert draft.issued_count == 0
+    fresh = re.search(r'name="draft_fingerprint" value="([0-9a-f]{64})"', html(response))[1]
+    assert fresh != shown
+    response = client.post(f"{BASE}/{draft.id}/issue", data={"draft_fingerprint": fresh})
+    assert response.status_code == 302
