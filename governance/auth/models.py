@@ -1,3 +1,4 @@
+import hashlib
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -23,6 +24,14 @@ class User(UserMixin, Audited, Versioned, Timestamped, db.Model):
     @property
     def is_active(self) -> bool:
         return self.active
+
+    @property
+    def session_fingerprint(self) -> str:
+        """Changes whenever the password does, so a new password signs out every other session."""
+        return hashlib.sha256((self.password_hash or "").encode()).hexdigest()[:16]
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_fingerprint}"
 
     def __str__(self) -> str:
         return f"{self.full_name} <{self.email}>"

@@ -1,5 +1,6 @@
 """Accounts: sign-in with throttling, passwords, password reset links."""
 
+import hmac
 from datetime import timedelta
 
 from flask import current_app
@@ -25,11 +26,16 @@ def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
-def load_user(user_id: str) -> User | None:
+def load_user(session_id: str) -> User | None:
+    """The user a session belongs to, unless their password has changed since it began."""
+    user_id, _, fingerprint = (session_id or "").partition(":")
     try:
-        return db.session.get(User, int(user_id))
-    except (TypeError, ValueError):
+        user = db.session.get(User, int(user_id))
+    except (TypeError, ValueError, OverflowError):
         return None
+    if user is None or not hmac.compare_digest(fingerprint, user.session_fingerprint):
+        return None
+    return user
 
 
 def find_user(email: str) -> User | None:

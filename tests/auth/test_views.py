@@ -236,3 +236,18 @@ def test_without_a_mail_server_the_link_goes_to_the_log(app, client, member, cap
     client.post("/forgot-password", data={"email": member.user.email})
     assert "Mail not configured" in caplog.text
     assert re.search(r"http://127\.0\.0\.1:5000/reset-password/\S+", caplog.text)
+
+
+def test_a_new_password_signs_out_every_other_session(app, network, login_as):
+    from governance.auth import services as auth_services
+
+    membership = login_as("board_member")  # signs in on the `client` fixture's session
+    other_device = app.test_client()
+    other_device.post("/sign-in", data={"email": membership.user.email, "password": factories.PASSWORD})
+    assert other_device.get(f"/n/{network.slug}/").status_code == 200
+
+    user = db.session.get(type(membership.user), membership.user_id)
+    auth_services.set_password(user, "a completely new password")
+    db.session.commit()
+    response = other_device.get(f"/n/{network.slug}/")
+    assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
