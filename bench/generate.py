@@ -1,16 +1,25 @@
 """The large-data generator for benchmarks: one network with many records of every kind."""
 
+from datetime import date
+
+from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
 from governance.auth.models import User
-from governance.core import tenancy
+from governance.core import audit, tenancy
 from governance.core.permissions import Role
 from governance.extensions import db
+from governance.mous import services as mou_services
+from governance.mous import signing
+from governance.mous.models import MouVersion
 from governance.networks.models import Membership, Network
 from governance.partners.models import Partner, PartnerKind
 
 PASSWORD = "bench-password-123"
 SLUG = "bench"
+MOUS = 300
+MOU_PARTNER_POOL = 240  # MOU parties come from the first partners; each of these has one authorised signatory
+BUSY_MOU_ID = 1  # the first MOU made in the fresh bench database: four parties, three signed
 PAGES = [
     f"/n/{SLUG}/admin/members",
     f"/n/{SLUG}/admin/members?page=20",
@@ -20,6 +29,10 @@ PAGES = [
     f"/n/{SLUG}/partners/",
     f"/n/{SLUG}/partners/?page=40",
     f"/n/{SLUG}/mous/",
+    f"/n/{SLUG}/mous/?page=10",
+    f"/n/{SLUG}/mous/reminders",
+    f"/n/{SLUG}/mous/{BUSY_MOU_ID}",
+    f"/n/{SLUG}/mous/{BUSY_MOU_ID}/versions/1",
 ]
 
 
@@ -39,12 +52,76 @@ def generate(members: int, partners: int) -> tuple[str, str]:
     db.session.add(admin)
     db.session.flush()
     db.session.add(Membership(network_id=network.id, user_id=admin.id, role=Role.NETWORK_ADMIN.value))
-    roles = [r.value for r in Role if r != Role.PARTNER_REPRESENTATIVE]
-    for i in range(members):
-        user = User(email=f"member{i}@bench.example", full_name=f"Member {i:05d}", password_hash=password_hash)
-        db.session.add(user)
-        db.session.flush()
-        db.session.add(Membership(network_id=network.id, user_id=user.id, role=roles[i % len(roles)]))
+    pool = list(db.session.execute(select(Partner.id).order_by(Partner.id).limit(MOU_PARTNER_POOL)).scalars())
+    # Versions are issued before any signatory exists, so issuing sends no email.
+    issued = _mous(network, admin, pool) if len(pool) >= 4 else []
+    signatories = _members(network, members, password_hash, pool)
+    _answer(network, issued, signatories)
+    audit.set_actor(db.session, None)
     db.session.commit()
     tenancy.activate(None)
     return admin.email, PASSWORD
+
+
+def _members(network: Network, members: int, password_hash: str, pool: list[int]) -> dict[int, Membership]:
+    """The members; the first ones are the authorised signatories of the MOU partners, one each."""
+    # Signing checks the password each time: a cheap hash keeps hundreds of signatures fast to generate.
+    signatory_hash = generate_password_hash(PASSWORD, "pbkdf2:sha256:1000")
+    roles = [r.value for r in Role if r != Role.PARTNER_REPRESENTATIVE]
+    signatories = {}
+    for i in range(members):
+        partner_id = pool[i] if i < len(pool) else None
+        user = User(email=f"member{i}@bench.example", full_name=f"Member {i:05d}",
+                    password_hash=signatory_hash if partner_id else password_hash)
+        db.session.add(user)
+        db.session.flush()
+        membership = Membership(network_id=network.id, user_id=user.id, role=roles[i % len(roles)])
+        if partner_id:
+            membership.role, membership.partner_id = Role.PARTNER_REPRESENTATIVE.value, partner_id
+            membership.is_authorised_signatory, membership.job_title = True, "Chief executive"
+            signatories[partner_id] = membership
+        db.session.add(membership)
+    db.session.flush()
+    return signatories
+
+
+def _mous(network: Network, admin: User, pool: list[int]) -> list[MouVersion]:
+    """MOUS drafts of two to four parties through the MOU services; every other one issued for signature."""
+    audit.set_actor(db.session, admin.id)
+    issued = []
+    for i in range(MOUS):
+        start = (i * 7) % len(pool)
+        parties = [pool[(start + k * 61) % len(pool)] for k in range(2 + (i + 2) % 3)]
+        mou = mou_services.create_mou(network, {
+            "title": f"Bench MOU {i:03d}: shared service {i % 17}", "parties": parties,
+            "purpose": "Partners share staff, information and the budget of one service.",
+            "start_date": date(2026, 1 + i % 12, 1), "end_date": date(2028, 1 + i % 12, 1),
+            "end_date_kind": "review" if i % 5 == 0 else "end"}, admin)
+        if i == 0:
+            assert mou.id == BUSY_MOU_ID, "the bench needs a fresh database"
+        if i % 2 == 0:
+            issued.append(mou_services.issue_version(network, mou, admin, "192.0.2.10"))
+    return issued
+
+
+def _answer(network: Network, versions: list[MouVersion], signatories: dict[int, Membership]) -> None:
+    """A third of the issued versions signed by all but one party, a third signed once and declined once."""
+    for n, version in enumerate(versions):
+        parties = [p.partner_id for p in version.parties if p.partner_id in signatories]
+        if n % 3 == 2 or len(parties) < 2:
+            continue
+        signers, decliner = (parties[:-1], None) if n % 3 == 0 else (parties[:1], parties[1])
+        for partner_id in signers:
+            _sign(network, version, signatories[partner_id])
+        if decliner:
+            membership = signatories[decliner]
+            audit.set_actor(db.session, membership.user_id)
+            signing.decline_mou_version(version, membership, "Our board has not yet agreed the finance clause.",
+                                        ip_address="192.0.2.30", user_agent="Accord bench")
+
+
+def _sign(network: Network, version: MouVersion, membership: Membership) -> None:
+    audit.set_actor(db.session, membership.user_id)
+    signing.sign_mou_version(network, version, membership, full_name=membership.user.full_name,
+                             job_title=membership.job_title, confirmed=True, password=PASSWORD,
+                             ip_address="192.0.2.20", user_agent="Accord bench")

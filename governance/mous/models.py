@@ -270,6 +270,7 @@ class MouSignature(NetworkScoped, AppendOnly, Audited, db.Model):
     evidence_mime: Mapped[str] = mapped_column(String(60), default="")
     evidence_size: Mapped[int] = mapped_column(Integer, default=0)
     evidence_sha256: Mapped[str] = mapped_column(String(64), default="")
+    record_hash: Mapped[str] = mapped_column(String(64))  # SHA-256 of the row's fields, see versions.record_hash
 
     version: Mapped[MouVersion] = relationship(back_populates="signatures")
     partner: Mapped[Partner] = relationship()
@@ -299,6 +300,7 @@ class MouDecline(NetworkScoped, AppendOnly, Audited, db.Model):
     ip_address: Mapped[str] = mapped_column(String(64))
     user_agent: Mapped[str] = mapped_column(String(500), default="")
     version_hash: Mapped[str] = mapped_column(String(64))
+    record_hash: Mapped[str] = mapped_column(String(64))  # SHA-256 of the row's fields, see versions.record_hash
 
     version: Mapped[MouVersion] = relationship(back_populates="declines")
     partner: Mapped[Partner] = relationship()

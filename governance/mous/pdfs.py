@@ -12,8 +12,8 @@ from governance.core.pdf import render_pdf
 from governance.documents.models import IssuedDocument
 from governance.documents.services import archive_document
 from governance.extensions import db
-from governance.mous.models import Mou, MouVersion
-from governance.mous.versions import integrity
+from governance.mous.models import Mou, MouSignature, MouVersion
+from governance.mous.versions import Integrity, integrity
 from governance.networks.models import Network
 
 EXECUTED_KIND = "mou_executed"
@@ -27,6 +27,8 @@ class CertificateEvent:
     ip_address: str
     detail: str
     sha256: str
+    record_hash: str = ""  # of the signature or decline itself; none for issuing and executing
+    record_ok: bool = True
 
     @property
     def when(self) -> str:
@@ -35,25 +37,29 @@ class CertificateEvent:
         return f"{format_date(utc.date())}, {utc:%H:%M:%S} UTC"
 
 
-def certificate_events(version: MouVersion) -> list[CertificateEvent]:
+def _signature_event(s: MouSignature, party: str, ok: bool) -> CertificateEvent:
+    if s.is_wet_ink:
+        recorder = s.recorded_by.full_name if s.recorded_by else "System"
+        detail = (f"Wet-ink signature dated {format_date(s.signed_on)}, recorded by {recorder}; "
+                  f"scan SHA-256 {s.evidence_sha256}")
+    else:
+        detail = f"Signed electronically; user agent: {s.user_agent or 'not given'}"
+    return CertificateEvent(s.signed_at, f"Signed for {party}", f"{s.signatory_name}, {s.signatory_title}",
+                            s.ip_address, detail, s.version_hash, s.record_hash, ok)
+
+
+def certificate_events(version: MouVersion, check: Integrity | None = None) -> list[CertificateEvent]:
     """Every event in a version's signing, in time order, for the signing certificate."""
+    check = check or integrity(version)
+    failed = {c.record for c in check.failed_records}
     issuer = version.issued_by.full_name if version.issued_by else "System"
     events = [CertificateEvent(version.issued_at, "Issued for signature", issuer, version.issued_ip,
                                f"Version {version.number}", version.content_hash)]
     names = {p.partner_id: p.name for p in version.parties}
-    for s in version.signatures:
-        if s.is_wet_ink:
-            recorder = s.recorded_by.full_name if s.recorded_by else "System"
-            detail = (f"Wet-ink signature dated {format_date(s.signed_on)}, recorded by {recorder}; "
-                      f"scan SHA-256 {s.evidence_sha256}")
-        else:
-            detail = f"Signed electronically; user agent: {s.user_agent or 'not given'}"
-        events.append(CertificateEvent(s.signed_at, f"Signed for {names.get(s.partner_id, '')}",
-                                       f"{s.signatory_name}, {s.signatory_title}", s.ip_address, detail,
-                                       s.version_hash))
-    for d in version.declines:
-        events.append(CertificateEvent(d.declined_at, f"Declined for {names.get(d.partner_id, '')}",
-                                       d.user.full_name, d.ip_address, f"Reason: {d.reason}", d.version_hash))
+    events += [_signature_event(s, names.get(s.partner_id, ""), s not in failed) for s in version.signatures]
+    events += [CertificateEvent(d.declined_at, f"Declined for {names.get(d.partner_id, '')}", d.user.full_name,
+                                d.ip_address, f"Reason: {d.reason}", d.version_hash, d.record_hash, d not in failed)
+               for d in version.declines]
     events.sort(key=lambda e: e.at)
     if version.is_executed:
         last = events[-1]
@@ -64,10 +70,11 @@ def certificate_events(version: MouVersion) -> list[CertificateEvent]:
 
 def version_pdf(network: Network, version: MouVersion) -> bytes:
     """An issued version as PDF, with its signature page and the signing certificate so far."""
+    check = integrity(version)
     return render_pdf("mous/pdf/version.html", title=f"{version.title}: version {version.number}",
                       network_name=network.name, draft=False, version=version, mou=version.mou,
-                      clauses=version.rendered_clauses, events=certificate_events(version),
-                      integrity=integrity(version))
+                      clauses=version.rendered_clauses, events=certificate_events(version, check),
+                      integrity=check)
 
 
 def draft_pdf(network: Network, mou: Mou) -> bytes:

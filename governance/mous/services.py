@@ -34,9 +34,9 @@ from governance.mous.signing import (EVIDENCE_TYPES as EVIDENCE_TYPES, check_can
                                      record_wet_ink_signature as record_wet_ink_signature,
                                      sign_mou_version as sign_mou_version, signing_refusal as signing_refusal,
                                      sniff_evidence as sniff_evidence, wet_ink_choices as wet_ink_choices)
-from governance.mous.versions import (Integrity as Integrity, compute_hash as compute_hash, draft_content,
-                                      has_changes, hash_of, integrity as integrity, party_order,
-                                      verify as verify, version_content)
+from governance.mous.versions import (Integrity as Integrity, RecordCheck as RecordCheck, compute_hash as compute_hash,
+                                      draft_content, has_changes, hash_of, integrity as integrity, party_order,
+                                      record_hash as record_hash, verify as verify, version_content)
 from governance.networks.models import Membership, Network
 from governance.partners.models import Partner
 

@@ -20,7 +20,7 @@ from governance.mous import text
 from governance.mous.models import (Mou, MouDecline, MouSignature, MouStatus, MouVersion, MouVersionParty,
                                     SignatureMethod, parse_id)
 from governance.mous.pdfs import archive_executed
-from governance.mous.versions import verify
+from governance.mous.versions import record_hash, verify
 from governance.networks.models import Membership, Network
 
 EVIDENCE_TYPES = (
@@ -28,8 +28,8 @@ EVIDENCE_TYPES = (
     (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
     (b"\xff\xd8\xff", "image/jpeg", "jpg"),
 )
-TAMPERED = ("This version no longer matches the fingerprint taken when it was issued, so it cannot be signed. "
-            "Tell the board secretary")
+TAMPERED = ("This version, or a signature or decline on it, no longer matches the fingerprint taken when it "
+            "was made, so it cannot be signed. Tell the board secretary")
 
 
 def _lock_answers(version: MouVersion) -> None:
@@ -84,6 +84,13 @@ def signing_refusal(version: MouVersion, membership: Membership) -> str | None:
     return None
 
 
+def _add_sealed(record: MouSignature | MouDecline) -> None:
+    """Add a signature or decline with the hash of its fields, so a later change to its row shows."""
+    record.record_hash = record_hash(record)
+    db.session.add(record)
+    db.session.flush()
+
+
 def _check_password(user: User, password: str, ip_address: str) -> None:
     if auth_services.is_throttled(user.email, ip_address):
         raise ServiceError(auth_services.THROTTLED_ERROR, "password")
@@ -108,12 +115,11 @@ def sign_mou_version(network: Network, version: MouVersion, membership: Membersh
         raise ServiceError("Confirm that you have read this version and may sign it", "confirm")
     _check_password(membership.user, password, ip_address)
     signature = MouSignature(
-        network_id=network.id, version=version, partner_id=party.partner_id,
+        network_id=network.id, version=version, version_id=version.id, partner_id=party.partner_id,
         method=SignatureMethod.ELECTRONIC.value, user_id=membership.user_id, recorded_by_id=membership.user_id,
         signatory_name=full_name[:200], signatory_title=job_title[:200], signed_at=utcnow(),
         ip_address=ip_address[:64], user_agent=(user_agent or "")[:500], version_hash=version.content_hash)
-    db.session.add(signature)
-    db.session.flush()
+    _add_sealed(signature)
     audit.record_event(signature, "signed", f"{full_name} signed version {version.number} for {party.name}",
                        {"sha256": version.content_hash, "ip_address": ip_address, "user_agent": user_agent})
     _refresh_status(network, version, membership.user)
@@ -128,12 +134,11 @@ def decline_mou_version(version: MouVersion, membership: Membership, reason: str
     reason = text.normalise_text(reason)
     if not reason:
         raise ServiceError("Enter the reason for declining", "reason")
-    decline = MouDecline(network_id=version.network_id, version=version, partner_id=party.partner_id,
-                         user_id=membership.user_id, reason=reason, declined_at=utcnow(),
+    decline = MouDecline(network_id=version.network_id, version=version, version_id=version.id,
+                         partner_id=party.partner_id, user_id=membership.user_id, reason=reason, declined_at=utcnow(),
                          ip_address=ip_address[:64], user_agent=(user_agent or "")[:500],
                          version_hash=version.content_hash)
-    db.session.add(decline)
-    db.session.flush()
+    _add_sealed(decline)
     audit.record_event(decline, "declined", f"{membership.user.full_name} declined version {version.number} "
                        f"for {party.name}", {"reason": reason, "ip_address": ip_address})
     return decline
@@ -177,14 +182,14 @@ def record_wet_ink_signature(network: Network, version: MouVersion, *, partner_i
     mime, extension = sniff_evidence(evidence)
     stem = secure_filename(upload.filename or "").rsplit(".", 1)[0][:100] or "signed-page"
     signature = MouSignature(
-        network_id=network.id, version=version, partner_id=party.partner_id, method=SignatureMethod.WET_INK.value,
-        user_id=None, recorded_by_id=actor.id, signatory_name=text.normalise_line(signatory_name)[:200],
+        network_id=network.id, version=version, version_id=version.id, partner_id=party.partner_id,
+        method=SignatureMethod.WET_INK.value, user_id=None, recorded_by_id=actor.id,
+        signatory_name=text.normalise_line(signatory_name)[:200],
         signatory_title=text.normalise_line(signatory_title)[:200], signed_at=utcnow(), signed_on=signed_on,
         ip_address=ip_address[:64], user_agent=(user_agent or "")[:500], version_hash=version.content_hash,
         evidence=evidence, evidence_filename=f"{stem}.{extension}", evidence_mime=mime,
         evidence_size=len(evidence), evidence_sha256=hashlib.sha256(evidence).hexdigest())
-    db.session.add(signature)
-    db.session.flush()
+    _add_sealed(signature)
     audit.record_event(signature, "signed", f"Wet-ink signature of {signature.signatory_name} for {party.name} "
                        f"recorded by {actor.full_name}", {"evidence_sha256": signature.evidence_sha256})
     _refresh_status(network, version, actor)

@@ -1,9 +1,14 @@
-"""Issued versions: the canonical content that is hashed, and the integrity check of what is stored."""
+"""Issued versions and their signatures: the canonical content that is hashed, and the integrity checks."""
 
+import hashlib
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
+from sqlalchemy import select
+
+from governance.extensions import db
 from governance.mous import text
-from governance.mous.models import Mou, MouVersion
+from governance.mous.models import Mou, MouDecline, MouSignature, MouVersion
 from governance.partners.models import Partner
 
 
@@ -52,9 +57,72 @@ def compute_hash(version: MouVersion) -> str:
     return hash_of(version.mou_id, version.number, version_content(version))
 
 
-def verify(version: MouVersion) -> bool:
-    """Whether the stored content still hashes to the SHA-256 taken when the version was issued."""
-    return compute_hash(version) == version.content_hash
+RECORD_FORMAT = "accord-mou-record/1"
+
+
+def _utc(at: datetime) -> str:
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def record_content(record: MouSignature | MouDecline) -> dict:
+    """The fields of a signature or decline that its record hash covers, in canonical form."""
+    content = {"format": RECORD_FORMAT, "network_id": record.network_id, "version_id": record.version_id,
+               "version_hash": record.version_hash, "partner_id": record.partner_id, "user_id": record.user_id,
+               "ip_address": record.ip_address, "user_agent": record.user_agent or ""}
+    if isinstance(record, MouDecline):
+        return {**content, "kind": "decline", "reason": record.reason, "declined_at": _utc(record.declined_at)}
+    return {**content, "kind": record.method, "recorded_by_id": record.recorded_by_id,
+            "signatory_name": record.signatory_name, "signatory_title": record.signatory_title,
+            "signed_at": _utc(record.signed_at), "signed_on": record.signed_on and record.signed_on.isoformat(),
+            "evidence": {"sha256": record.evidence_sha256 or "", "filename": record.evidence_filename or "",
+                         "mime": record.evidence_mime or "", "size": record.evidence_size or 0}}
+
+
+def record_hash(record: MouSignature | MouDecline) -> str:
+    """The SHA-256 of a signature's or decline's canonical fields, taken when it is made and on every check."""
+    return text.content_hash(record_content(record))
+
+
+def evidence_digests(version: MouVersion) -> dict[int, str]:
+    """The SHA-256 of each wet-ink scan of a version as stored now, by signature id, in one query."""
+    if not version.signatures:
+        return {}
+    rows = db.session.execute(select(MouSignature.id, MouSignature.evidence).where(
+        MouSignature.version_id == version.id, MouSignature.evidence.is_not(None)))
+    return {row.id: hashlib.sha256(row.evidence).hexdigest() for row in rows}
+
+
+@dataclass
+class RecordCheck:
+    record: MouSignature | MouDecline
+    label: str
+    computed: str
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _label(record: MouSignature | MouDecline, party: str) -> str:
+    if isinstance(record, MouDecline):
+        return f"Decline for {party} by {record.user.full_name if record.user else 'unknown'}"
+    kind = "Wet-ink signature" if record.is_wet_ink else "Signature"
+    return f"{kind} for {party} by {record.signatory_name}"
+
+
+def check_record(version: MouVersion, record: MouSignature | MouDecline, scan_sha256: str | None,
+                 party: str = "an unknown party") -> RecordCheck:
+    """Recompute one signature's or decline's hash and compare it, its version hash and its scan."""
+    computed = record_hash(record)
+    problems = []
+    if computed != record.record_hash:
+        problems.append("the record has changed since it was made")
+    if record.version_hash != version.content_hash:
+        problems.append("it was made over a different fingerprint of the text")
+    if isinstance(record, MouSignature) and (scan_sha256 or "") != (record.evidence_sha256 or ""):
+        problems.append("the stored scan of the signed page has changed")
+    return RecordCheck(record, _label(record, party), computed, problems)
 
 
 @dataclass
@@ -62,14 +130,32 @@ class Integrity:
     ok: bool
     stored: str
     computed: str
-    mismatched_signatures: list
+    records: list[RecordCheck]
+
+    @property
+    def content_ok(self) -> bool:
+        return self.stored == self.computed
+
+    @property
+    def failed_records(self) -> list[RecordCheck]:
+        return [check for check in self.records if not check.ok]
 
 
 def integrity(version: MouVersion) -> Integrity:
-    """The version's hash check, and any signature made over a different hash."""
+    """The version's hash check and the check of every signature and decline made on it."""
     computed = compute_hash(version)
-    bad = [s for s in version.signatures if s.version_hash != version.content_hash]
-    return Integrity(computed == version.content_hash and not bad, version.content_hash, computed, bad)
+    digests = evidence_digests(version)
+    names = {p.partner_id: p.name for p in version.parties}
+    records = [check_record(version, r, digests.get(r.id) if isinstance(r, MouSignature) else None,
+                            names.get(r.partner_id, "an unknown party"))
+               for r in (*version.signatures, *version.declines)]
+    ok = computed == version.content_hash and all(check.ok for check in records)
+    return Integrity(ok, version.content_hash, computed, records)
+
+
+def verify(version: MouVersion) -> bool:
+    """Whether the version's content and every signature and decline still match their hashes."""
+    return integrity(version).ok
 
 
 def has_changes(mou: Mou) -> bool:

@@ -1,5 +1,6 @@
 """Business rules of MOUs: drafting, freezing and hashing versions, signing, wet ink, PDFs."""
 
+import hashlib
 import io
 from datetime import UTC, date, datetime, timedelta
 
@@ -14,7 +15,7 @@ from governance.core import tenancy
 from governance.core.errors import ImmutableRecordError, ServiceError
 from governance.documents.models import IssuedDocument
 from governance.extensions import db
-from governance.mous import services
+from governance.mous import services, versions
 from governance.mous import text as mou_text
 from governance.mous.clauses import LIBRARY
 from governance.mous.models import MouDecline, MouSignature, MouStatus, MouVersion
@@ -329,6 +330,101 @@ def test_issued_versions_and_signatures_are_append_only(network, issued, signato
         db.session.rollback()
 
 
+# ---------------------------------------------------------------- record hashes of signatures and declines
+
+def tamper(statement: str, **params) -> None:
+    """Someone with direct database access drops the append-only guard and changes a row."""
+    table = statement.split()[1]
+    db.session.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_update"))
+    db.session.execute(text(statement), params)
+    db.session.commit()
+    db.session.expire_all()
+
+
+def answered(network, parties, signatories, secretary):
+    """A version with an electronic signature, a wet-ink signature, a decline and one party still to answer."""
+    hospice, pharmacy = factories.make_partner(network, name="Riverside Hospice"), factories.make_partner(network)
+    decliner, waiting = factories.make_signatory(network, hospice), factories.make_signatory(network, pharmacy)
+    mou = factories.make_mou(network, [*parties, hospice, pharmacy], issued=True, actor=secretary.user)
+    version = current(mou)
+    signature = sign(network, version, signatories[0])
+    scan = wet_ink(network, version, parties[1], secretary.user, data=PDF, filename="scan.pdf")
+    decline = services.decline_mou_version(version, decliner, "Not our service", ip_address="198.51.100.4",
+                                           user_agent="pytest browser")
+    db.session.commit()
+    return mou, (signature, scan, decline), waiting
+
+
+def test_signatures_and_declines_carry_the_hash_of_their_record(network, parties, signatories, secretary):
+    mou, (signature, scan, decline), _ = answered(network, parties, signatories, secretary)
+    for record in (signature, scan, decline):
+        assert record.record_hash == mou_text.content_hash(versions.record_content(record))
+    content = versions.record_content(scan)
+    assert content["kind"] == "wet_ink" and content["evidence"]["sha256"] == hashlib.sha256(PDF).hexdigest()
+    assert content["version_hash"] == current(mou).content_hash and content["version_id"] == scan.version_id
+    assert versions.record_content(decline)["reason"] == "Not our service"
+    assert versions.record_content(signature)["signed_at"].endswith("+00:00")
+    db.session.expire_all()  # read back from the database: the same hashes come out
+    version = current(mou)
+    check = services.integrity(version)
+    assert check.ok and len(check.records) == 3 and not check.failed_records
+    assert services.verify(version)
+
+
+@pytest.mark.parametrize("statement, kind, problem", [
+    ("UPDATE mou_signatures SET signatory_name = 'Someone else' WHERE id = :signature", "signature",
+     "the record has changed since it was made"),
+    ("UPDATE mou_signatures SET signed_at = '2020-01-01 09:00:00' WHERE id = :signature", "signature",
+     "the record has changed since it was made"),
+    ("UPDATE mou_signatures SET evidence = X'255044462d312e370a7375627374697475746564' WHERE id = :scan", "scan",
+     "the stored scan of the signed page has changed"),
+    ("UPDATE mou_signatures SET method = 'electronic' WHERE id = :scan", "scan",
+     "the record has changed since it was made"),
+    ("UPDATE mou_declines SET reason = 'We signed it really' WHERE id = :decline", "decline",
+     "the record has changed since it was made"),
+    ("UPDATE mou_declines SET record_hash = :forged WHERE id = :decline", "decline",
+     "the record has changed since it was made"),
+], ids=["name", "time", "scan-bytes", "kind", "reason", "forged-hash"])
+def test_a_record_changed_in_the_database_fails_integrity(network, parties, signatories, secretary, statement, kind,
+                                                          problem):
+    mou, (signature, scan, decline), waiting = answered(network, parties, signatories, secretary)
+    ids = {"signature": signature.id, "scan": scan.id, "decline": decline.id}
+    tamper(statement, **{k: v for k, v in ids.items() if f":{k}" in statement}, forged="0" * 64)
+    version = current(mou)
+    assert not services.verify(version)
+    check = services.integrity(version)
+    assert not check.ok and check.content_ok
+    [failed] = check.failed_records
+    assert (failed.record.id, type(failed.record)) == (ids[kind], MouDecline if kind == "decline" else MouSignature)
+    assert problem in failed.problems
+    assert sum(1 for c in check.records if c.ok) == 2  # the untouched records still pass
+    with pytest.raises(ServiceError, match="no longer matches the fingerprint"):
+        sign(network, version, waiting)
+
+
+def test_a_record_tampered_with_is_listed_in_the_certificate(network, parties, signatories, secretary):
+    mou, (signature, scan, decline), waiting = answered(network, parties, signatories, secretary)
+    tamper("UPDATE mou_signatures SET ip_address = '10.9.9.9' WHERE id = :id", id=signature.id)
+    version = current(mou)
+    text_of_pdf = pdf_text(services.version_pdf(network, version)).replace("\n", "").replace(" ", "")
+    assert "signatureanddeclinerecords:FAILED" in text_of_pdf and "Recordsthatfailedthecheck" in text_of_pdf
+    now = versions.record_hash(next(s for s in version.signatures if s.id == signature.id))
+    assert f"Recordhashwhenmade{signature.record_hash},now{now}" in text_of_pdf
+    assert f"Recordhash:{signature.record_hash}FAILEDtheintegritycheck" in text_of_pdf
+    events = {e.record_hash: e.record_ok for e in services.certificate_events(version) if e.record_hash}
+    assert events == {signature.record_hash: False, scan.record_hash: True, decline.record_hash: True}
+    with pytest.raises(ServiceError, match="no longer matches the fingerprint"):
+        wet_ink(network, version, waiting.partner, secretary.user)
+
+
+def test_certificate_shows_the_hash_of_every_signature_and_decline(network, parties, signatories, secretary):
+    mou, records, _ = answered(network, parties, signatories, secretary)
+    text_of_pdf = pdf_text(services.version_pdf(network, current(mou))).replace("\n", "").replace(" ", "")
+    assert "IntegritycheckwhenthisPDFwasgenerated,ofthecontentandof3signatureanddeclinerecords:passed" in text_of_pdf
+    for record in records:
+        assert f"Recordhash:{record.record_hash}" in text_of_pdf
+
+
 # ---------------------------------------------------------------- wet ink
 
 def wet_ink(network, version, partner, actor, data=PNG, filename="signed.png", **kw):
@@ -478,12 +574,14 @@ def test_a_signature_made_meanwhile_by_another_party_still_executes(network, iss
     version = current(issued)
     assert version.signatures == []  # loaded, as the sign page had it
     trust = signatories[1]
-    db.session.execute(MouSignature.__table__.insert().values(
+    values = dict(
         network_id=network.id, version_id=version.id, partner_id=trust.partner_id, method="electronic",
         user_id=trust.user_id, recorded_by_id=trust.user_id, signatory_name="Mark Ellison",
         signatory_title="Director", signed_at=datetime.now(UTC), ip_address="203.0.113.8", user_agent="",
         version_hash=version.content_hash, evidence_filename="", evidence_mime="", evidence_size=0,
-        evidence_sha256=""))
+        evidence_sha256="")
+    db.session.execute(MouSignature.__table__.insert().values(
+        **values, record_hash=versions.record_hash(MouSignature(**values))))
     sign(network, version, signatories[0])
     assert issued.status == MouStatus.EXECUTED
     assert services.executed_document(version) is not None
@@ -493,10 +591,12 @@ def test_a_party_that_answered_meanwhile_cannot_answer_again(network, issued, si
     version = current(issued)
     assert version.declines == []
     member = signatories[0]
-    db.session.execute(MouDecline.__table__.insert().values(
+    values = dict(
         network_id=network.id, version_id=version.id, partner_id=member.partner_id, user_id=member.user_id,
         reason="No", declined_at=datetime.now(UTC), ip_address="203.0.113.8", user_agent="",
-        version_hash=version.content_hash))
+        version_hash=version.content_hash)
+    db.session.execute(MouDecline.__table__.insert().values(
+        **values, record_hash=versions.record_hash(MouDecline(**values))))
     with pytest.raises(ServiceError, match="declined version 1"):
         sign(network, version, member)
 

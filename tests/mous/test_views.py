@@ -407,6 +407,24 @@ def test_tampered_version_page_shows_failed_integrity(client, login_as, issued):
     assert "Integrity check failed" in page
 
 
+def test_a_signature_changed_in_the_database_fails_integrity_on_the_version_page(client, login_as, network,
+                                                                                 issued, signatories):
+    signature = sign(network, version_of(issued), signatories[0], full_name="Dr Helen Marsh")
+    db.session.commit()
+    login_as("board_member")
+    page = html(client.get(f"{BASE}/{issued.id}/versions/1"))
+    assert "Integrity check passed" in page and "every signature and decline still matches" in page
+    db.session.execute(text("DROP TRIGGER mou_signatures_no_update"))
+    db.session.execute(text("UPDATE mou_signatures SET signatory_title = 'Chair' WHERE id = :id"),
+                       {"id": signature.id})
+    db.session.commit()
+    page = html(client.get(f"{BASE}/{issued.id}/versions/1"))
+    assert "Integrity check failed" in page and "Integrity check passed" not in page
+    assert "Signature for Riverside Medical Centre by Dr Helen Marsh: the record has changed" in page
+    assert signature.record_hash in page
+    assert "stored content no longer matches" not in page  # the text itself is untouched
+
+
 # ---------------------------------------------------------------- wet ink, reminders, ending
 
 def wet_ink_data(partner, data=PNG, filename="scan.png", **changes):
