@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import has_request_context
 from flask_login import current_user
-from sqlalchemy import JSON, ForeignKey, String, Text, inspect, insert
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, inspect, insert
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from sqlalchemy import event
 
@@ -26,6 +26,8 @@ NETWORK_KEY = "accord_network_id"
 
 class AuditEntry(AppendOnly, db.Model):
     __tablename__ = "audit_entries"
+    # The audit page reads one network's entries newest first.
+    __table_args__ = (Index("ix_audit_entries_network_newest", "network_id", "created_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     network_id: Mapped[int | None] = mapped_column(ForeignKey("networks.id"), index=True)

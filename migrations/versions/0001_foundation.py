@@ -80,6 +80,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_audit_entries_entity_type'), ['entity_type'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_entries_network_id'), ['network_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_entries_user_id'), ['user_id'], unique=False)
+        batch_op.create_index('ix_audit_entries_network_newest', ['network_id', 'created_at', 'id'], unique=False)
 
     op.create_table('issued_documents',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -220,6 +221,7 @@ def downgrade():
 
     op.drop_table('issued_documents')
     with op.batch_alter_table('audit_entries', schema=None) as batch_op:
+        batch_op.drop_index('ix_audit_entries_network_newest')
         batch_op.drop_index(batch_op.f('ix_audit_entries_user_id'))
         batch_op.drop_index(batch_op.f('ix_audit_entries_network_id'))
         batch_op.drop_index(batch_op.f('ix_audit_entries_entity_type'))
