@@ -11,6 +11,7 @@ from governance.auth.models import LoginAttempt, PasswordResetToken, User
 from governance.core import audit, tokens
 from governance.core.db import utcnow
 from governance.core.errors import ServiceError
+from governance.core.text import clean_line
 from governance.core.mail import external_url, send_mail
 from governance.extensions import db
 
@@ -49,7 +50,7 @@ def create_user(email: str, full_name: str, password: str | None, *, site_admin:
     email = normalise_email(email)
     if find_user(email):
         raise ServiceError("An account with this email address already exists", "email")
-    user = User(email=email, full_name=full_name.strip(), is_site_admin=site_admin)
+    user = User(email=email, full_name=clean_line(full_name), is_site_admin=site_admin)
     if password:
         set_password(user, password)
     db.session.add(user)

@@ -13,6 +13,7 @@ from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from governance.core.formatting import format_date
+from governance.core.text import without_controls
 
 CANONICAL_FORMAT = "accord-mou/1"
 ALLOWED_TAGS = {
@@ -27,7 +28,6 @@ _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable([
 _TOKENS = re.compile(r"\S+\s*|\s+")  # words keep their trailing space: changes read as phrases
 _BLANK_RUNS = re.compile(r"\n{3,}")
 # Control characters other than tab and newlines: invisible, and PostgreSQL refuses NUL in text.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def render_markdown(text: str) -> Markup:
@@ -53,14 +53,14 @@ def placeholders(text: str | None) -> list[str]:
 
 def normalise_text(text: str | None) -> str:
     """Multi-line text in canonical form: NFC, LF newlines, no trailing spaces, at most one blank line."""
-    text = unicodedata.normalize("NFC", _CONTROLS.sub("", text or "")).replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", without_controls(text))
     text = "\n".join(line.rstrip() for line in text.split("\n"))
     return _BLANK_RUNS.sub("\n\n", text).strip("\n").strip()
 
 
 def normalise_line(text: str | None) -> str:
     """Single-line text in canonical form: NFC with every run of whitespace made one space."""
-    return " ".join(unicodedata.normalize("NFC", _CONTROLS.sub("", text or "")).split())
+    return " ".join(unicodedata.normalize("NFC", without_controls(text)).split())
 
 
 def canonical_json(content: dict) -> bytes:

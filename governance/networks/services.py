@@ -16,6 +16,7 @@ from governance.core.db import utcnow
 from governance.core.errors import ServiceError
 from governance.core.mail import external_url, send_mail
 from governance.core.permissions import Role
+from governance.core.text import clean_line, clean_text
 from governance.extensions import db
 from governance.networks.models import CareModel, Invitation, Membership, Network
 
@@ -63,8 +64,8 @@ def create_network(name: str, care_model: str, *, slug: str | None = None, ods_c
     if db.session.execute(select(Network.id).where(Network.slug == slug)).first():
         raise ServiceError("Another network already uses this web address name", "slug")
     network = Network(
-        name=name.strip(), slug=slug, care_model=CareModel(care_model).value,
-        ods_code=(ods_code or "").strip().upper() or None, footprint=footprint or "",
+        name=clean_line(name), slug=slug, care_model=CareModel(care_model).value,
+        ods_code=clean_line(ods_code).upper() or None, footprint=clean_text(footprint),
         financial_year_start=financial_year_start or current_financial_year_start(),
     )
     db.session.add(network)
@@ -75,10 +76,10 @@ def create_network(name: str, care_model: str, *, slug: str | None = None, ods_c
 def update_network(network: Network, data: dict, version) -> Network:
     """Edit the network profile, refusing to overwrite someone else's save."""
     check_version(network, version)
-    network.name = data["name"].strip()
+    network.name = clean_line(data["name"])
     network.care_model = CareModel(data["care_model"]).value
-    network.ods_code = (data.get("ods_code") or "").strip().upper() or None
-    network.footprint = data.get("footprint") or ""
+    network.ods_code = clean_line(data.get("ods_code")).upper() or None
+    network.footprint = clean_text(data.get("footprint"))
     network.financial_year_start = data["financial_year_start"]
     db.session.flush()
     return network
@@ -95,7 +96,7 @@ def add_member(network: Network, user: User, role: str, *, partner_id: int | Non
     if existing is not None:
         raise ServiceError(f"{user.email} is already a member of {network.name}", "email")
     membership = Membership(network_id=network.id, user_id=user.id, role=Role(role).value,
-                            partner_id=partner_id, job_title=job_title,
+                            partner_id=partner_id, job_title=clean_line(job_title),
                             is_authorised_signatory=bool(partner_id and is_authorised_signatory))
     db.session.add(membership)
     db.session.flush()
@@ -137,7 +138,7 @@ def update_membership(membership: Membership, data: dict, version) -> Membership
     membership.role = role
     membership.partner_id = partner_id
     membership.is_authorised_signatory = signatory
-    membership.job_title = data.get("job_title") or ""
+    membership.job_title = clean_line(data.get("job_title"))
     db.session.flush()
     return membership
 
@@ -187,7 +188,7 @@ def invite(network: Network, email: str, role: str, actor: User | None, *, full_
     raw, hashed = tokens.new_token()
     days = current_app.config["INVITATION_DAYS"]
     invitation = Invitation(
-        network_id=network.id, email=email, full_name=(full_name or "").strip(), role=Role(role).value,
+        network_id=network.id, email=email, full_name=clean_line(full_name), role=Role(role).value,
         partner_id=partner_id, is_authorised_signatory=is_authorised_signatory,
         token_hash=hashed, invited_by_id=actor.id if actor else None,
         expires_at=utcnow() + timedelta(days=days),

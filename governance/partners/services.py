@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from governance.auth.models import User
 from governance.core.concurrency import check_version
+from governance.core.text import clean_line, clean_text
 from governance.core.errors import ServiceError
 from governance.core.formatting import format_date
 from governance.documents.services import issue_document
@@ -94,20 +95,6 @@ def representatives(partner: Partner) -> list[Membership]:
 
 
 # Checking input -----------------------------------------------------------------------------
-
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def clean_text(value) -> str:
-    """Trimmed text with plain line endings and no control characters (PostgreSQL refuses NUL)."""
-    text = str(value or "").replace("\r\n", "\n").replace("\r", "\n")
-    return CONTROL_CHARACTERS.sub("", text).strip()
-
-
-def clean_line(value) -> str:
-    """Text for a one-line field: as clean_text, with line breaks and tabs made spaces."""
-    return re.sub(r"[\t\n]+", " ", clean_text(value))
-
 
 class InputErrors(ServiceError):
     """Every problem found with one submission, so that the form can show them all at once."""
