@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from governance.core import formatting, permissions
+from governance.core.db import MAX_RECORD_ID
 from governance.extensions import csrf, db, login_manager, migrate
 
 BLUEPRINTS = [
@@ -96,10 +97,10 @@ def register_templates(app: Flask) -> None:
 
 
 class RecordIdConverter(IntegerConverter):
-    """`<int:...>` in every route: ids beyond a 64-bit primary key are 404 at routing, not a 500."""
+    """`<int:...>` in every route: numbers beyond any primary key are 404 at routing, not a 500."""
 
     def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", 2**63 - 1)
+        kwargs.setdefault("max", MAX_RECORD_ID)
         super().__init__(map, *args, **kwargs)
 
 

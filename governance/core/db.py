@@ -14,6 +14,9 @@ NAMING_CONVENTION = {
 }
 
 
+MAX_RECORD_ID = 2**31 - 1  # the largest INTEGER primary key on PostgreSQL; larger ids are simply not found
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

@@ -10,7 +10,7 @@ from flask import abort, g
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session, with_loader_criteria
 
-from governance.core.db import NetworkScoped
+from governance.core.db import MAX_RECORD_ID, NetworkScoped
 from governance.extensions import db
 
 SESSION_KEY = "accord_network_id"
@@ -38,7 +38,7 @@ def get_or_404(model, record_id):
         record_id = int(record_id)
     except (TypeError, ValueError):
         abort(404)
-    if not 0 < record_id < 2**63:  # beyond any primary key; the database would overflow
+    if not 0 < record_id <= MAX_RECORD_ID:  # the database would refuse the number: a 500, not a 404
         abort(404)
     record = db.session.execute(select(model).where(model.id == record_id)).scalar_one_or_none()
     if record is None:

@@ -6,7 +6,8 @@ from sqlalchemy import (JSON, Column, Date, ForeignKey, Integer, LargeBinary, St
 from sqlalchemy.orm import Mapped, deferred, foreign, mapped_column, relationship
 
 from governance.auth.models import User
-from governance.core.db import AppendOnly, Audited, NetworkScoped, Timestamped, UTCDateTime, Versioned, utcnow
+from governance.core.db import (MAX_RECORD_ID, AppendOnly, Audited, NetworkScoped, Timestamped, UTCDateTime,
+                                Versioned, utcnow)
 from governance.extensions import db
 from governance.mous.text import render_markdown
 from governance.partners.models import Partner
@@ -51,7 +52,7 @@ ENDED = (MouStatus.TERMINATED, MouStatus.SUPERSEDED)
 AWAITING = (MouStatus.OUT_FOR_SIGNATURE, MouStatus.PARTLY_SIGNED)
 
 
-MAX_ID = 2**31 - 1  # the largest value an INTEGER id column holds on PostgreSQL
+MAX_ID = MAX_RECORD_ID
 
 
 def parse_id(value) -> int | None:

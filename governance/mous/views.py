@@ -12,7 +12,7 @@ from governance.mous import pdfs, services, signing, versions
 from governance.mous.forms import (ClauseForm, CommentForm, CompareForm, DeclineForm, EndMouForm,
                                    InviteCommenterForm, IssueForm, MouForm, NewClauseForm, NewMouForm, SignForm,
                                    WetInkForm)
-from governance.mous.models import Mou, MouClause, MouComment, parse_id
+from governance.mous.models import Mou, MouClause, MouComment
 from governance.partners import sections
 from governance.partners.sections import PartnerSection
 from governance.partners.services import partner_choices
@@ -23,16 +23,9 @@ PREFIX = "/n/<network_slug>/mous"
 
 # ---------------------------------------------------------------- loading helpers
 
-def _get_or_404(model, record_id):
-    # core's get_or_404 passes ids too big for an INTEGER column to the database (a 500); refuse them first
-    if parse_id(record_id) is None:
-        abort(404)
-    return tenancy.get_or_404(model, record_id)
-
-
 def _mou(mou_id) -> Mou:
     """The MOU, or 404; 403 when it has never been issued and the member may not read its draft."""
-    mou = _get_or_404(Mou, mou_id)
+    mou = tenancy.get_or_404(Mou, mou_id)
     if not services.can_see(mou, g.membership):
         abort(403)
     return mou
@@ -54,7 +47,7 @@ def _version(mou_id, number):
 
 
 def _clause(mou: Mou, clause_id) -> MouClause:
-    clause = _get_or_404(MouClause, clause_id)
+    clause = tenancy.get_or_404(MouClause, clause_id)
     if clause.mou_id != mou.id:
         abort(404)
     return clause
@@ -273,7 +266,7 @@ def comment(mou_id, clause_id):
 @requires(Permission.MOUS_COMMENT)
 def resolve_comment(mou_id, comment_id, action):
     mou = _draft(mou_id)
-    comment = _get_or_404(MouComment, comment_id)
+    comment = tenancy.get_or_404(MouComment, comment_id)
     if comment.mou_id != mou.id:
         abort(404)
     if ConfirmForm().validate_on_submit():

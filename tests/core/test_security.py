@@ -238,6 +238,7 @@ def test_no_foundation_form_answers_500_to_junk(app, client, network, login_as, 
 
 
 @pytest.mark.parametrize("path", [
+    "/n/riverside-test/admin/members/3000000000",  # fits 64 bits, not PostgreSQL's INTEGER
     "/n/riverside-test/admin/members/99999999999999999999999",
     "/n/riverside-test/admin/members/-1",
     "/n/riverside-test/partners/99999999999999999999999",

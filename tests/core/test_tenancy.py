@@ -331,3 +331,12 @@ def test_a_permission_check_precedes_nothing_outside_the_network(app):
         if "network_slug" in rule.arguments:
             permission = app.view_functions[rule.endpoint].accord_permission
             assert permission not in {Permission.PUBLIC, Permission.SIGNED_IN, Permission.SITE_ADMIN}, rule
+
+
+def test_ids_beyond_an_integer_key_are_not_found_on_either_database(any_app):
+    network = factories.make_network()
+    tenancy.activate(network.id)
+    for record_id in (2**31, 3_000_000_000, 2**63):
+        with pytest.raises(NotFound):
+            tenancy.get_or_404(Membership, record_id)
+    tenancy.activate(None)
