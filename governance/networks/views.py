@@ -36,17 +36,19 @@ def dashboard():
 def settings():
     network = tenancy.current_network()
     form = NetworkForm(obj=network)
+    conflict = None
     if form.validate_on_submit():
         try:
             services.update_network(network, form.data, form.version.data)
         except ServiceError as error:
             add_form_error(form, error)
             form.version.data = network.version
+            conflict = getattr(error, "current", None)  # an EditConflict: show what was saved meanwhile
         else:
             db.session.commit()
             flash("Network profile saved.")
             return redirect(url_for("networks.dashboard"))
-    return render_template("networks/settings.html", form=form)
+    return render_template("networks/settings.html", form=form, conflict=conflict)
 
 
 @bp.route("/n/<network_slug>/admin/members")
@@ -67,17 +69,20 @@ def _membership_form(membership=None):
 def edit_member(membership_id):
     membership = tenancy.get_or_404(Membership, membership_id)
     form = _membership_form(membership)
+    conflict = None
     if form.validate_on_submit():
         try:
             services.update_membership(membership, form.data, form.version.data)
         except ServiceError as error:
             add_form_error(form, error)
             form.version.data = membership.version
+            conflict = getattr(error, "current", None)  # an EditConflict: show what was saved meanwhile
         else:
             db.session.commit()
             flash(f"{membership.user.full_name}'s role has been saved.")
             return redirect(url_for("networks.members"))
-    return render_template("networks/member_form.html", form=form, membership=membership)
+    return render_template("networks/member_form.html", form=form, membership=membership,
+                           conflict=conflict)
 
 
 @bp.route("/n/<network_slug>/admin/members/<int:membership_id>/deactivate", methods=["POST"])

@@ -84,6 +84,7 @@ def test_a_stale_settings_form_shows_the_conflict_keeps_the_input_and_overwrites
     assert "There is a problem" in page
     assert 'value="My new name"' in page and "My footprint" in page
     assert f'name="version" value="{network.version}"' in page  # saving again is deliberate
+    assert "The latest saved details" in page and "Saved by a colleague" in page  # their edit is shown too
     db.session.rollback()
     assert (network.name, network.footprint) == ("Riverside Test Network", "Saved by a colleague")
 
@@ -111,6 +112,7 @@ def test_a_stale_member_role_form_shows_the_conflict_and_overwrites_nothing(clie
     assert CONFLICT in page
     assert 'value="Network manager"' in page
     assert '<option value="board_secretary" selected>' in page
+    assert "The latest saved details" in page and "Clinical director" in page
     db.session.rollback()
     assert (member.role, member.job_title) == ("board_member", "Clinical director")
 
