@@ -4,12 +4,12 @@ import os
 
 from flask import Flask, g, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.routing import IntegerConverter
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader, select_autoescape
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.routing import IntegerConverter
 
 from governance.core import formatting, permissions
 from governance.core.db import MAX_RECORD_ID

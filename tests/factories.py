@@ -5,6 +5,7 @@ import itertools
 from werkzeug.security import generate_password_hash
 
 from governance.auth.models import User
+from governance.core import clock
 from governance.core.permissions import Role
 from governance.extensions import db
 from governance.networks.models import Membership, Network
@@ -66,12 +67,11 @@ def make_invitation(network: Network, email: str | None = None, role: Role | str
     from datetime import timedelta
 
     from governance.core import tokens
-    from governance.core.db import utcnow
     from governance.networks.models import Invitation
 
     raw, hashed = tokens.new_token()
     values = {"network_id": network.id, "email": email or f"invitee{next(_seq)}@example.org",
-              "role": Role(role).value, "token_hash": hashed, "expires_at": utcnow() + timedelta(days=7)}
+              "role": Role(role).value, "token_hash": hashed, "expires_at": clock.now() + timedelta(days=7)}
     values.update(kw)
     invitation = Invitation(**values)
     db.session.add(invitation)

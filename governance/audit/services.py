@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from governance.auth.models import User
 from governance.core.audit import AuditEntry
-from governance.core.formatting import LONDON
+from governance.core.clock import LONDON
 from governance.extensions import db
 from governance.networks.models import Membership
 

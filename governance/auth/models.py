@@ -5,7 +5,8 @@ from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from governance.core.db import Audited, Timestamped, UTCDateTime, Versioned, utcnow
+from governance.core import clock
+from governance.core.db import Audited, Timestamped, UTCDateTime, Versioned
 from governance.extensions import db
 
 
@@ -45,7 +46,7 @@ class LoginAttempt(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), index=True)
     ip_address: Mapped[str] = mapped_column(String(64), index=True)
-    attempted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    attempted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
     succeeded: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
@@ -55,6 +56,6 @@ class PasswordResetToken(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -8,11 +8,10 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from governance.auth.models import LoginAttempt, PasswordResetToken, User
-from governance.core import audit, tokens
-from governance.core.db import utcnow
+from governance.core import audit, clock, tokens
 from governance.core.errors import ServiceError
-from governance.core.text import clean_line
 from governance.core.mail import external_url, send_mail
+from governance.core.text import clean_line
 from governance.extensions import db
 
 GENERIC_LOGIN_ERROR = "Enter a correct email address and password"
@@ -76,7 +75,7 @@ def verify_password(user: User | None, password: str) -> bool:
 
 
 def _recent_failures(column, value) -> int:
-    since = utcnow() - timedelta(minutes=current_app.config["LOGIN_THROTTLE_MINUTES"])
+    since = clock.now() - timedelta(minutes=current_app.config["LOGIN_THROTTLE_MINUTES"])
     return db.session.execute(
         select(func.count(LoginAttempt.id)).where(
             column == value, LoginAttempt.succeeded.is_(False), LoginAttempt.attempted_at >= since
@@ -103,7 +102,7 @@ def authenticate(email: str, password: str, ip_address: str) -> User:
     if not ok:
         db.session.flush()
         raise ServiceError(GENERIC_LOGIN_ERROR)
-    user.last_login_at = utcnow()
+    user.last_login_at = clock.now()
     return user
 
 
@@ -115,7 +114,7 @@ def request_password_reset(email: str) -> None:
     raw, hashed = tokens.new_token()
     hours = current_app.config["PASSWORD_RESET_HOURS"]
     db.session.add(PasswordResetToken(user_id=user.id, token_hash=hashed,
-                                      expires_at=utcnow() + timedelta(hours=hours)))
+                                      expires_at=clock.now() + timedelta(hours=hours)))
     db.session.flush()
     link = external_url("auth.reset_password", token=raw)
     send_mail(user.email, "Reset your Accord password",
@@ -127,7 +126,7 @@ def find_reset_token(raw: str) -> PasswordResetToken | None:
     token = db.session.execute(
         select(PasswordResetToken).where(PasswordResetToken.token_hash == tokens.hash_token(raw))
     ).scalar_one_or_none()
-    if token is None or token.used_at is not None or token.expires_at < utcnow():
+    if token is None or token.used_at is not None or token.expires_at < clock.now():
         return None
     return token
 
@@ -139,7 +138,7 @@ def reset_password(raw: str, password: str) -> User:
         raise ServiceError("This link has expired or has already been used")
     user = db.session.get(User, token.user_id)
     set_password(user, password)
-    now = utcnow()
+    now = clock.now()
     # Using one link retires every other outstanding link for the account.
     for other in db.session.execute(select(PasswordResetToken).where(
             PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))).scalars():

@@ -2,8 +2,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_user, logout_user
 
 from governance.auth import services
-from governance.auth.forms import (AcceptInvitationForm, ConfirmForm, ForgotPasswordForm,
-                                   LoginForm, NewPasswordForm)
+from governance.auth.forms import AcceptInvitationForm, ConfirmForm, ForgotPasswordForm, LoginForm, NewPasswordForm
 from governance.core.errors import ServiceError
 from governance.core.permissions import Permission, requires
 from governance.core.views import add_form_error, client_ip, safe_next

@@ -12,11 +12,11 @@ from typing import Any
 
 from flask import has_request_context
 from flask_login import current_user
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, inspect, insert
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, event, insert, inspect
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
-from sqlalchemy import event
 
-from governance.core.db import AppendOnly, Audited, NetworkScoped, UTCDateTime, utcnow
+from governance.core import clock
+from governance.core.db import AppendOnly, Audited, NetworkScoped, UTCDateTime
 from governance.core.errors import ImmutableRecordError
 from governance.extensions import db
 
@@ -32,7 +32,7 @@ class AuditEntry(AppendOnly, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     network_id: Mapped[int | None] = mapped_column(ForeignKey("networks.id"), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
     action: Mapped[str] = mapped_column(String(40))
     entity_type: Mapped[str] = mapped_column(String(80), index=True)
     entity_id: Mapped[int | None]
@@ -98,7 +98,7 @@ def _row(session, obj, action, changes, summary=""):
     return {
         "network_id": _network_of(obj, session),
         "user_id": _actor_id(session),
-        "created_at": utcnow(),
+        "created_at": clock.now(),
         "action": action,
         "entity_type": type(obj).__name__,
         "entity_id": getattr(obj, "id", None),

@@ -1,12 +1,10 @@
 """How dates, times and money are shown: `22 November 2026`, `£1,234.56`."""
 
 from datetime import UTC, date, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
-LONDON = ZoneInfo("Europe/London")
+from governance.core.clock import LONDON
 
 
 def format_date(value: date | datetime | None) -> str:
@@ -30,18 +28,6 @@ def format_money(pence: int | None) -> str:
     sign = "-" if pence < 0 else ""
     pounds, rest = divmod(abs(pence), 100)
     return f"{sign}£{pounds:,}.{rest:02d}"
-
-
-def parse_money(text: str) -> int:
-    """Turn '£1,234.56' or '1234.5' into integer pence; raise ValueError when it is not money."""
-    cleaned = (text or "").strip().replace("£", "").replace(",", "")
-    try:
-        amount = Decimal(cleaned)
-    except InvalidOperation as exc:
-        raise ValueError("Enter an amount in pounds and pence, like 1,234.56") from exc
-    if amount != amount.quantize(Decimal("0.01")):
-        raise ValueError("Enter an amount with no more than 2 decimal places")
-    return int((amount * 100).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
 
 def format_number(value: int | None) -> str:

@@ -12,7 +12,7 @@ from pathlib import Path
 from flask import current_app, render_template
 from weasyprint import HTML
 
-from governance.core.db import utcnow
+from governance.core import clock
 
 PDF_BASE_URL = "https://accord.pdf.invalid/"
 
@@ -41,7 +41,7 @@ def render_pdf(template: str, *, title: str, network_name: str, draft: bool = Fa
         document_title=title,
         network_name=network_name,
         draft=draft,
-        generated_at=utcnow(),
+        generated_at=clock.now(),
         **context,
     )
     document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=static_only_fetcher)

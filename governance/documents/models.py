@@ -4,7 +4,8 @@ from sqlalchemy import Boolean, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from governance.auth.models import User
-from governance.core.db import AppendOnly, Audited, NetworkScoped, UTCDateTime, utcnow
+from governance.core import clock
+from governance.core.db import AppendOnly, Audited, NetworkScoped, UTCDateTime
 from governance.extensions import db
 
 
@@ -25,7 +26,7 @@ class IssuedDocument(NetworkScoped, AppendOnly, Audited, db.Model):
     sha256: Mapped[str] = mapped_column(String(64))
     size_bytes: Mapped[int] = mapped_column(Integer)
     generated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    generated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    generated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
 
     generated_by: Mapped[User | None] = relationship(lazy="joined")
 

@@ -1,12 +1,19 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import (BooleanField, HiddenField, PasswordField, RadioField, SelectField, SelectMultipleField,
-                     StringField, TextAreaField)
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import AnyOf, DataRequired, Length
 
 from governance.core.forms import DateInputField, VersionedForm
 from governance.mous.models import EndDateKind, MouStatus
-
 
 _END_KIND_MESSAGE = "Choose whether the MOU ends or is reviewed on this date"
 _OUTCOME_MESSAGE = "Choose whether the MOU was terminated or superseded"

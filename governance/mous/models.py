@@ -1,13 +1,12 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import (JSON, Column, Date, ForeignKey, Integer, LargeBinary, String, Table, Text,
-                        UniqueConstraint, and_)
+from sqlalchemy import JSON, Column, Date, ForeignKey, Integer, LargeBinary, String, Table, Text, UniqueConstraint, and_
 from sqlalchemy.orm import Mapped, deferred, foreign, mapped_column, relationship
 
 from governance.auth.models import User
-from governance.core.db import (MAX_RECORD_ID, AppendOnly, Audited, NetworkScoped, Timestamped, UTCDateTime,
-                                Versioned, utcnow)
+from governance.core import clock
+from governance.core.db import MAX_RECORD_ID, AppendOnly, Audited, NetworkScoped, Timestamped, UTCDateTime, Versioned
 from governance.extensions import db
 from governance.mous.text import render_markdown
 from governance.partners.models import Partner
@@ -119,7 +118,7 @@ class Mou(NetworkScoped, Audited, Versioned, Timestamped, db.Model):
         status = MouStatus(self.status)
         version = self.current_version
         if (status == MouStatus.EXECUTED and version is not None
-                and version.end_date_kind == EndDateKind.END and version.end_date < utcnow().date()):
+                and version.end_date_kind == EndDateKind.END and version.end_date < clock.today()):
             return MouStatus.EXPIRED
         return status
 
@@ -172,7 +171,7 @@ class MouVersion(NetworkScoped, AppendOnly, Audited, db.Model):
     end_date_kind: Mapped[str] = mapped_column(String(10))
     clauses: Mapped[list] = mapped_column(JSON)
     content_hash: Mapped[str] = mapped_column(String(64))
-    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     issued_ip: Mapped[str] = mapped_column(String(64), default="")
 
@@ -261,7 +260,7 @@ class MouSignature(NetworkScoped, AppendOnly, Audited, db.Model):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     signatory_name: Mapped[str] = mapped_column(String(200))
     signatory_title: Mapped[str] = mapped_column(String(200))
-    signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     signed_on: Mapped[date | None] = mapped_column(Date)
     ip_address: Mapped[str] = mapped_column(String(64))
     user_agent: Mapped[str] = mapped_column(String(500), default="")
@@ -297,7 +296,7 @@ class MouDecline(NetworkScoped, AppendOnly, Audited, db.Model):
     partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     reason: Mapped[str] = mapped_column(Text)
-    declined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    declined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     ip_address: Mapped[str] = mapped_column(String(64))
     user_agent: Mapped[str] = mapped_column(String(500), default="")
     version_hash: Mapped[str] = mapped_column(String(64))
@@ -321,7 +320,7 @@ class MouCommentInvitation(NetworkScoped, Audited, db.Model):
     mou_id: Mapped[int] = mapped_column(ForeignKey("mous.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 

@@ -11,9 +11,8 @@ from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from governance.auth.models import User
-from governance.core import audit
+from governance.core import audit, clock
 from governance.core.concurrency import check_version
-from governance.core.db import utcnow
 from governance.core.errors import ServiceError
 from governance.core.formatting import format_date
 from governance.core.mail import external_url, send_mail
@@ -22,24 +21,47 @@ from governance.documents.models import IssuedDocument
 from governance.extensions import db
 from governance.mous import text
 from governance.mous.clauses import LIBRARY
-from governance.mous.models import (AWAITING, EndDateKind, Mou, MouClause, MouComment, MouCommentInvitation,
-                                    MouDecline, MouSignature, MouStatus, MouVersion, MouVersionParty, mou_parties,
-                                    parse_id)
-from governance.mous.pdfs import (EXECUTED_KIND as EXECUTED_KIND, CertificateEvent as CertificateEvent,
-                                  archive_executed as archive_executed, certificate_events as certificate_events,
-                                  draft_pdf as draft_pdf, executed_document as executed_document,
-                                  executed_documents, version_pdf as version_pdf)
-from governance.mous.signing import (EVIDENCE_TYPES as EVIDENCE_TYPES, check_can_answer as check_can_answer,
-                                     decline_mou_version as decline_mou_version, load_evidence as load_evidence,
-                                     record_wet_ink_signature as record_wet_ink_signature,
-                                     sign_mou_version as sign_mou_version, signing_refusal as signing_refusal,
-                                     sniff_evidence as sniff_evidence, wet_ink_choices as wet_ink_choices)
-from governance.mous.versions import (Integrity as Integrity, RecordCheck as RecordCheck, compute_hash as compute_hash,
-                                      draft_content, has_changes, hash_of, integrity as integrity, party_order,
-                                      record_hash as record_hash, verify as verify, version_content)
+from governance.mous.models import (
+    AWAITING,
+    EndDateKind,
+    Mou,
+    MouClause,
+    MouComment,
+    MouCommentInvitation,
+    MouDecline,
+    MouSignature,
+    MouStatus,
+    MouVersion,
+    MouVersionParty,
+    mou_parties,
+    parse_id,
+)
+from governance.mous.pdfs import EXECUTED_KIND as EXECUTED_KIND
+from governance.mous.pdfs import CertificateEvent as CertificateEvent
+from governance.mous.pdfs import archive_executed as archive_executed
+from governance.mous.pdfs import certificate_events as certificate_events
+from governance.mous.pdfs import draft_pdf as draft_pdf
+from governance.mous.pdfs import executed_document as executed_document
+from governance.mous.pdfs import executed_documents
+from governance.mous.pdfs import version_pdf as version_pdf
+from governance.mous.signing import EVIDENCE_TYPES as EVIDENCE_TYPES
+from governance.mous.signing import check_can_answer as check_can_answer
+from governance.mous.signing import decline_mou_version as decline_mou_version
+from governance.mous.signing import load_evidence as load_evidence
+from governance.mous.signing import record_wet_ink_signature as record_wet_ink_signature
+from governance.mous.signing import sign_mou_version as sign_mou_version
+from governance.mous.signing import signing_refusal as signing_refusal
+from governance.mous.signing import sniff_evidence as sniff_evidence
+from governance.mous.signing import wet_ink_choices as wet_ink_choices
+from governance.mous.versions import Integrity as Integrity
+from governance.mous.versions import RecordCheck as RecordCheck
+from governance.mous.versions import compute_hash as compute_hash
+from governance.mous.versions import draft_content, has_changes, hash_of, party_order, version_content
+from governance.mous.versions import integrity as integrity
+from governance.mous.versions import record_hash as record_hash
+from governance.mous.versions import verify as verify
 from governance.networks.models import Membership, Network
 from governance.partners.models import Partner
-
 
 # ---------------------------------------------------------------- who may do what
 
@@ -199,7 +221,7 @@ def outstanding_parties(mous: list[Mou]) -> list[Outstanding]:
             answer = version.answer_for(party.partner_id)
             if isinstance(answer, MouSignature):
                 continue
-            rows.append(Outstanding(mou, version, party, answer, (utcnow() - version.issued_at).days, []))
+            rows.append(Outstanding(mou, version, party, answer, (clock.now() - version.issued_at).days, []))
     by_partner = signatories_by_partner({row.party.partner_id for row in rows})
     for row in rows:
         row.signatories = by_partner.get(row.party.partner_id, [])
@@ -427,7 +449,7 @@ def set_comment_resolved(comment: MouComment, resolved: bool, membership: Member
         raise ServiceError("Only the board secretary or the comment's author can resolve it")
     if comment.is_open != resolved:
         return comment  # already as asked (a form sent twice): keep who resolved it and when
-    comment.resolved_at = utcnow() if resolved else None
+    comment.resolved_at = clock.now() if resolved else None
     comment.resolved_by_id = membership.user_id if resolved else None
     db.session.flush()
     return comment
@@ -501,7 +523,7 @@ def end_mou(mou: Mou, outcome: str, reason: str, actor: User | None) -> Mou:
     if not reason:
         raise ServiceError("Enter the reason", "reason")
     mou.status = MouStatus(outcome).value
-    mou.ended_at = utcnow()
+    mou.ended_at = clock.now()
     mou.end_reason = reason
     db.session.flush()
     return mou

@@ -10,15 +10,22 @@ from werkzeug.utils import secure_filename
 
 from governance.auth import services as auth_services
 from governance.auth.models import LoginAttempt, User
-from governance.core import audit
-from governance.core.db import utcnow
+from governance.core import audit, clock
 from governance.core.errors import ServiceError
 from governance.core.formatting import format_datetime
 from governance.core.permissions import Permission, role_can
 from governance.extensions import db
 from governance.mous import text
-from governance.mous.models import (Mou, MouDecline, MouSignature, MouStatus, MouVersion, MouVersionParty,
-                                    SignatureMethod, parse_id)
+from governance.mous.models import (
+    Mou,
+    MouDecline,
+    MouSignature,
+    MouStatus,
+    MouVersion,
+    MouVersionParty,
+    SignatureMethod,
+    parse_id,
+)
 from governance.mous.pdfs import archive_executed
 from governance.mous.versions import record_hash, verify
 from governance.networks.models import Membership, Network
@@ -117,7 +124,7 @@ def sign_mou_version(network: Network, version: MouVersion, membership: Membersh
     signature = MouSignature(
         network_id=network.id, version=version, version_id=version.id, partner_id=party.partner_id,
         method=SignatureMethod.ELECTRONIC.value, user_id=membership.user_id, recorded_by_id=membership.user_id,
-        signatory_name=full_name[:200], signatory_title=job_title[:200], signed_at=utcnow(),
+        signatory_name=full_name[:200], signatory_title=job_title[:200], signed_at=clock.now(),
         ip_address=ip_address[:64], user_agent=(user_agent or "")[:500], version_hash=version.content_hash)
     _add_sealed(signature)
     audit.record_event(signature, "signed", f"{full_name} signed version {version.number} for {party.name}",
@@ -135,7 +142,8 @@ def decline_mou_version(version: MouVersion, membership: Membership, reason: str
     if not reason:
         raise ServiceError("Enter the reason for declining", "reason")
     decline = MouDecline(network_id=version.network_id, version=version, version_id=version.id,
-                         partner_id=party.partner_id, user_id=membership.user_id, reason=reason, declined_at=utcnow(),
+                         partner_id=party.partner_id, user_id=membership.user_id, reason=reason,
+                         declined_at=clock.now(),
                          ip_address=ip_address[:64], user_agent=(user_agent or "")[:500],
                          version_hash=version.content_hash)
     _add_sealed(decline)
@@ -175,7 +183,7 @@ def record_wet_ink_signature(network: Network, version: MouVersion, *, partner_i
     _check_not_answered(version, party)
     if not verify(version):
         raise ServiceError(TAMPERED, "partner_id")
-    if signed_on > utcnow().date() or signed_on < version.issued_at.date():
+    if signed_on > clock.now().date() or signed_on < version.issued_at.date():
         raise ServiceError("The date signed must be between the date the version was issued and today",
                            "signed_on")
     evidence = upload.read(current_app.config["UPLOAD_MAX_BYTES"] + 1)
@@ -185,7 +193,7 @@ def record_wet_ink_signature(network: Network, version: MouVersion, *, partner_i
         network_id=network.id, version=version, version_id=version.id, partner_id=party.partner_id,
         method=SignatureMethod.WET_INK.value, user_id=None, recorded_by_id=actor.id,
         signatory_name=text.normalise_line(signatory_name)[:200],
-        signatory_title=text.normalise_line(signatory_title)[:200], signed_at=utcnow(), signed_on=signed_on,
+        signatory_title=text.normalise_line(signatory_title)[:200], signed_at=clock.now(), signed_on=signed_on,
         ip_address=ip_address[:64], user_agent=(user_agent or "")[:500], version_hash=version.content_hash,
         evidence=evidence, evidence_filename=f"{stem}.{extension}", evidence_mime=mime,
         evidence_size=len(evidence), evidence_sha256=hashlib.sha256(evidence).hexdigest())

@@ -9,9 +9,20 @@ from governance.core.permissions import Permission, can, requires
 from governance.core.views import add_form_error, client_ip, paginate, safe_next
 from governance.extensions import db
 from governance.mous import pdfs, services, signing, versions
-from governance.mous.forms import (ClauseForm, CommentForm, CompareForm, DeclineForm, EndMouForm,
-                                   InviteCommenterForm, IssueForm, MouForm, NewClauseForm, NewMouForm, SignForm,
-                                   WetInkForm)
+from governance.mous.forms import (
+    ClauseForm,
+    CommentForm,
+    CompareForm,
+    DeclineForm,
+    EndMouForm,
+    InviteCommenterForm,
+    IssueForm,
+    MouForm,
+    NewClauseForm,
+    NewMouForm,
+    SignForm,
+    WetInkForm,
+)
 from governance.mous.models import Mou, MouClause, MouComment
 from governance.partners import sections
 from governance.partners.sections import PartnerSection

@@ -5,7 +5,8 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstra
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from governance.auth.models import User
-from governance.core.db import Audited, NetworkScoped, Timestamped, UTCDateTime, Versioned, utcnow
+from governance.core import clock
+from governance.core.db import Audited, NetworkScoped, Timestamped, UTCDateTime, Versioned
 from governance.extensions import db
 
 
@@ -102,7 +103,7 @@ class Invitation(NetworkScoped, Audited, db.Model):
     is_authorised_signatory: Mapped[bool] = mapped_column(Boolean, default=False)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -117,7 +118,7 @@ class Invitation(NetworkScoped, Audited, db.Model):
             return "Accepted"
         if self.revoked_at:
             return "Revoked"
-        if self.expires_at < utcnow():
+        if self.expires_at < clock.now():
             return "Expired"
         return "Pending"
 

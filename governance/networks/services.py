@@ -10,9 +10,8 @@ from sqlalchemy.orm import selectinload
 
 from governance.auth import services as auth_services
 from governance.auth.models import User
-from governance.core import audit, tenancy, tokens
+from governance.core import audit, clock, tenancy, tokens
 from governance.core.concurrency import check_version
-from governance.core.db import utcnow
 from governance.core.errors import ServiceError
 from governance.core.mail import external_url, send_mail
 from governance.core.permissions import Role
@@ -47,7 +46,7 @@ def release_request_network(exc=None):
 
 
 def current_financial_year_start(today=None) -> int:
-    today = today or utcnow().date()
+    today = today or clock.now().date()
     return today.year if today.month >= 4 else today.year - 1
 
 
@@ -161,7 +160,7 @@ def deactivate_member(membership: Membership, actor: User) -> Membership:
         raise ServiceError("You cannot deactivate your own membership")
     _keep_an_admin(membership, None)
     membership.active = False
-    membership.deactivated_at = utcnow()
+    membership.deactivated_at = clock.now()
     db.session.flush()
     return membership
 
@@ -191,7 +190,7 @@ def invite(network: Network, email: str, role: str, actor: User | None, *, full_
         network_id=network.id, email=email, full_name=clean_line(full_name), role=Role(role).value,
         partner_id=partner_id, is_authorised_signatory=is_authorised_signatory,
         token_hash=hashed, invited_by_id=actor.id if actor else None,
-        expires_at=utcnow() + timedelta(days=days),
+        expires_at=clock.now() + timedelta(days=days),
     )
     db.session.add(invitation)
     db.session.flush()
@@ -236,7 +235,7 @@ def accept_invitation(raw: str, *, full_name: str = "", password: str = "",
         raise ServiceError("You already have an account: sign in to accept this invitation")
     membership = add_member(invitation.network, user, invitation.role, partner_id=invitation.partner_id,
                             is_authorised_signatory=invitation.is_authorised_signatory)
-    invitation.accepted_at = utcnow()
+    invitation.accepted_at = clock.now()
     audit.record_event(invitation, "accepted", f"{user.full_name} accepted the invitation")
     return membership
 
@@ -244,7 +243,7 @@ def accept_invitation(raw: str, *, full_name: str = "", password: str = "",
 def revoke_invitation(invitation: Invitation) -> Invitation:
     if invitation.status != "Pending":
         raise ServiceError("Only a pending invitation can be withdrawn")
-    invitation.revoked_at = utcnow()
+    invitation.revoked_at = clock.now()
     db.session.flush()
     return invitation
 

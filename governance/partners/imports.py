@@ -10,11 +10,12 @@ from enum import StrEnum
 from sqlalchemy import select
 
 from governance.auth.models import User
+from governance.core import clock
 from governance.core.errors import ServiceError
 from governance.core.formatting import format_date
 from governance.extensions import db
 from governance.partners import services
-from governance.partners.models import MembershipStatus, Partner, PartnerKind, local_today
+from governance.partners.models import MembershipStatus, Partner, PartnerKind
 
 MAX_BYTES = 200 * 1024  # stays well under the form field limit when the text comes back on confirm
 MAX_ROWS = 1000
@@ -178,7 +179,7 @@ def _lookup(enum_cls, labels: dict, text: str):
 
 def _date(text: str, what: str, errors: list[str]) -> date | None:
     if not text:
-        return local_today()
+        return clock.today()
     for pattern in DATE_FORMATS:
         try:
             day = datetime.strptime(text, pattern).date()
@@ -347,7 +348,7 @@ def _cell(value) -> str:
 
 def export_partners_csv(partners, day: date | None = None) -> str:
     """The partners as CSV in the import's columns, with their current status and list size."""
-    day = day or local_today()
+    day = day or clock.today()
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS[ImportKind.PARTNERS])

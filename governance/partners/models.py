@@ -4,14 +4,10 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from governance.core.db import AppendOnly, Audited, NetworkScoped, Timestamped, UTCDateTime, Versioned, utcnow
-from governance.core.formatting import LONDON, format_date
+from governance.core import clock
+from governance.core.db import AppendOnly, Audited, NetworkScoped, Timestamped, UTCDateTime, Versioned
+from governance.core.formatting import format_date
 from governance.extensions import db
-
-
-def local_today() -> date:
-    """Today's date in England, which is what 'current' means for statuses and list sizes."""
-    return datetime.now(LONDON).date()
 
 
 def _latest_by(items, day: date, attr: str):
@@ -120,11 +116,11 @@ class Partner(NetworkScoped, Audited, Versioned, Timestamped, db.Model):
 
     @property
     def current_status(self) -> MembershipStatus | None:
-        return self.status_on(local_today())
+        return self.status_on(clock.today())
 
     @property
     def current_list_size(self) -> "ListSize | None":
-        return self.list_size_on(local_today()) if self.is_gp_practice else None
+        return self.list_size_on(clock.today()) if self.is_gp_practice else None
 
     def __str__(self) -> str:
         return self.name
@@ -161,7 +157,7 @@ class PartnerStatusChange(NetworkScoped, AppendOnly, Audited, db.Model):
     decision_reference: Mapped[str] = mapped_column(String(200), default="")
     note: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     partner: Mapped[Partner] = relationship(back_populates="status_changes")
     recorded_by = relationship("User")
@@ -186,7 +182,7 @@ class ListSize(NetworkScoped, AppendOnly, Audited, db.Model):
     as_of: Mapped[date] = mapped_column(Date)
     source: Mapped[str] = mapped_column(String(20), default="entered")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     partner: Mapped[Partner] = relationship(back_populates="list_sizes")
     recorded_by = relationship("User")

@@ -8,9 +8,10 @@ from fractions import Fraction
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from governance.core import clock
 from governance.extensions import db
 from governance.networks.models import CareModel
-from governance.partners.models import ListSize, MembershipStatus, Partner, PartnerKind, local_today
+from governance.partners.models import ListSize, MembershipStatus, Partner, PartnerKind
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -147,7 +148,7 @@ def _events(partners) -> dict[date, list[str]]:
 
 def population_history(partners, today: date | None = None) -> list[PopulationPoint]:
     """The registered population at each date on which a practice's status or list size changed."""
-    today = today or local_today()
+    today = today or clock.today()
     points, previous = [], 0
     for day, events in sorted(_events(partners).items()):
         population = population_on(partners, day)
@@ -179,7 +180,7 @@ class PopulationProfile:
 
 def population_profile(network, day: date | None = None, partners=None) -> PopulationProfile:
     """The network profile: population on a day, the care model's expected size, shares and history."""
-    day = day or local_today()
+    day = day or clock.today()
     practices = [p for p in (gp_practices() if partners is None else partners)
                  if p.kind == PartnerKind.GP_PRACTICE]
     population = population_on(practices, day)

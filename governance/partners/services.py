@@ -7,10 +7,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from governance.auth.models import User
+from governance.core import clock
 from governance.core.concurrency import check_version
-from governance.core.text import clean_line, clean_text
 from governance.core.errors import ServiceError
 from governance.core.formatting import format_date
+from governance.core.text import clean_line, clean_text
 from governance.documents.services import issue_document
 from governance.extensions import db
 from governance.networks.models import Membership
@@ -21,7 +22,6 @@ from governance.partners.models import (
     PartnerContact,
     PartnerKind,
     PartnerStatusChange,
-    local_today,
 )
 from governance.partners.population import population_profile, schedule_rows
 
@@ -33,7 +33,6 @@ MAX_LIST_SIZE = 1_000_000
 PARTNER_FIELDS = ("name", "kind", "ods_code", "address", "website", "notes")
 CONTACT_FIELDS = ("name", "job_title", "email", "phone")
 
-today = local_today
 
 
 def partner_choices() -> list[tuple[int, str]]:
@@ -65,7 +64,7 @@ def partners_query(search: str | None = None, kind: str | None = None, status: s
     if kind in PartnerKind._value2member_map_:
         statement = statement.where(Partner.kind == kind)
     if status in MembershipStatus._value2member_map_:
-        statement = statement.where(_status_now_subquery(today()) == status)
+        statement = statement.where(_status_now_subquery(clock.today()) == status)
     return statement
 
 
@@ -198,7 +197,7 @@ def check_list_size(patients, as_of: date | None, field: str = "patients", date_
         raise ServiceError(f"List size must be between 0 and {MAX_LIST_SIZE:,}", field)
     if as_of is None:
         raise ServiceError("Enter the date the list size was counted", date_field)
-    if as_of > today():
+    if as_of > clock.today():
         raise ServiceError("The date the list size was counted must be today or in the past", date_field)
     return patients
 
@@ -327,7 +326,7 @@ def remove_contact(contact: PartnerContact) -> None:
 
 def issue_membership_schedule(network, actor: User | None):
     """Issue and archive the partnership membership schedule as at today."""
-    day = today()
+    day = clock.today()
     partners = all_partners()
     profile = population_profile(network, day, partners)
     current, former = schedule_rows(partners, day)

@@ -2,7 +2,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_login import current_user
 
 from governance.auth.forms import ConfirmForm
-from governance.core import tenancy
+from governance.core import clock, tenancy
 from governance.core.errors import EditConflict, ServiceError
 from governance.core.formatting import format_date
 from governance.core.permissions import Permission, requires
@@ -38,14 +38,14 @@ def index():
     search = PartnerSearchForm(request.args)
     search.validate()
     page = paginate(services.partners_query(search.q.data, search.kind.data, search.status.data))
-    return render_template("partners/index.html", page=page, search=search, today=services.today(),
+    return render_template("partners/index.html", page=page, search=search, today=clock.today(),
                            confirm=ConfirmForm())
 
 
 @bp.route(f"{BASE}/new", methods=["GET", "POST"])
 @requires(Permission.PARTNERS_EDIT)
 def new():
-    form = NewPartnerForm(status_from=services.today())
+    form = NewPartnerForm(status_from=clock.today())
     if form.validate_on_submit():
         try:
             partner = services.create_partner(tenancy.current_network(), form.data, current_user)
@@ -62,7 +62,7 @@ def new():
 @requires(Permission.PARTNERS_VIEW)
 def show(partner_id):
     partner = services.load_partner(tenancy.get_or_404(Partner, partner_id))
-    return render_template("partners/show.html", partner=partner, today=services.today(),
+    return render_template("partners/show.html", partner=partner, today=clock.today(),
                            representatives=services.representatives(partner),
                            sections=sections.load_sections(partner), confirm_form=ConfirmForm())
 
@@ -91,7 +91,7 @@ def edit(partner_id):
 @requires(Permission.PARTNERS_EDIT)
 def change_status(partner_id):
     partner = tenancy.get_or_404(Partner, partner_id)
-    form = StatusChangeForm(effective_on=services.today())
+    form = StatusChangeForm(effective_on=clock.today())
     if form.validate_on_submit():
         try:
             change = services.record_status_change(
@@ -112,7 +112,7 @@ def record_list_size(partner_id):
     partner = tenancy.get_or_404(Partner, partner_id)
     if not partner.is_gp_practice:
         abort(404)
-    form = ListSizeForm(as_of=services.today())
+    form = ListSizeForm(as_of=clock.today())
     if form.validate_on_submit():
         try:
             services.record_list_size(partner, form.patients.data, form.as_of.data, current_user)

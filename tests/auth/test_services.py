@@ -7,8 +7,7 @@ from sqlalchemy import func, select
 
 from governance.auth import services
 from governance.auth.models import LoginAttempt, PasswordResetToken
-from governance.core import tokens
-from governance.core.db import utcnow
+from governance.core import clock, tokens
 from governance.core.errors import ServiceError
 from governance.extensions import db
 from tests import factories
@@ -49,7 +48,7 @@ def test_authenticate_records_every_attempt(app):
 def _fail(email, ip=IP, times=1, minutes_ago=0):
     for _ in range(times):
         db.session.add(LoginAttempt(email=email, ip_address=ip, succeeded=False,
-                                    attempted_at=utcnow() - timedelta(minutes=minutes_ago)))
+                                    attempted_at=clock.now() - timedelta(minutes=minutes_ago)))
     db.session.flush()
 
 
@@ -81,7 +80,7 @@ def test_a_reset_link_is_stored_only_as_a_hash_and_works_once(app, caplog):
     raw = caplog.text.split("/reset-password/")[1].split()[0]
     stored = db.session.execute(select(PasswordResetToken)).scalar_one()
     assert stored.token_hash == tokens.hash_token(raw) and raw not in stored.token_hash
-    assert timedelta(hours=1, minutes=59) < stored.expires_at - utcnow() <= timedelta(hours=2)
+    assert timedelta(hours=1, minutes=59) < stored.expires_at - clock.now() <= timedelta(hours=2)
 
     services.reset_password(raw, "a brand new password")
     assert services.verify_password(user, "a brand new password")
@@ -93,7 +92,7 @@ def test_an_expired_reset_link_is_refused(app):
     user = factories.make_user()
     raw, hashed = tokens.new_token()
     db.session.add(PasswordResetToken(user_id=user.id, token_hash=hashed,
-                                      expires_at=utcnow() - timedelta(seconds=1)))
+                                      expires_at=clock.now() - timedelta(seconds=1)))
     db.session.flush()
     assert services.find_reset_token(raw) is None
     with pytest.raises(ServiceError):

@@ -1,17 +1,17 @@
 """Sign-in, sign-out and password reset over HTTP, with a real SMTP server for the emails."""
 
 import re
-from urllib.parse import urlsplit
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
 
 import pytest
 from sqlalchemy import select
 
 from governance.auth.models import PasswordResetToken, User
 from governance.auth.services import GENERIC_LOGIN_ERROR, THROTTLED_ERROR
-from governance.core.db import utcnow
+from governance.core import clock
 from governance.extensions import db
 from tests import factories
 
@@ -214,7 +214,7 @@ def test_an_expired_reset_link_is_refused(client, member, smtp_server):
     client.post("/forgot-password", data={"email": member.user.email})
     path = _link(smtp_server[0], "/reset-password")[1]
     token = db.session.execute(select(PasswordResetToken)).scalar_one()
-    token.expires_at = utcnow() - timedelta(minutes=1)
+    token.expires_at = clock.now() - timedelta(minutes=1)
     db.session.commit()
     response = client.post(path, data={"password": "a new passphrase", "confirm": "a new passphrase"})
     assert response.status_code == 404

@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from governance.core import clock
 from governance.core.audit import AuditEntry
-from governance.core.db import utcnow
 from governance.core.errors import EditConflict, ServiceError
 from governance.extensions import db
 from governance.networks import services
@@ -105,7 +105,7 @@ def test_an_invitation_is_one_time_and_expires(app, caplog):
                                       full_name="Sam Whitfield")
     assert invitation.email == "new.person@example.org"
     assert raw not in invitation.token_hash and raw in caplog.text
-    assert timedelta(days=6, hours=23) < invitation.expires_at - utcnow() <= timedelta(days=7)
+    assert timedelta(days=6, hours=23) < invitation.expires_at - clock.now() <= timedelta(days=7)
     assert services.find_invitation(raw) == invitation
     assert services.find_invitation("not-the-token") is None
 
@@ -115,7 +115,7 @@ def test_an_invitation_is_one_time_and_expires(app, caplog):
     with pytest.raises(ServiceError, match="expired, been withdrawn or already been used"):
         services.accept_invitation(raw, password="a long passphrase")
 
-    expired, raw_expired = factories.make_invitation(network, expires_at=utcnow() - timedelta(seconds=1))
+    expired, raw_expired = factories.make_invitation(network, expires_at=clock.now() - timedelta(seconds=1))
     assert expired.status == "Expired" and services.find_invitation(raw_expired) is None
 
 

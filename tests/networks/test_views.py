@@ -7,7 +7,7 @@ from email import message_from_bytes, policy
 import pytest
 from sqlalchemy import select
 
-from governance.core.db import utcnow
+from governance.core import clock
 from governance.extensions import db
 from governance.networks.models import Invitation, Membership, Network
 from tests import factories
@@ -65,7 +65,7 @@ def test_an_invitation_by_email_makes_a_member_with_that_role(app, client, netwo
 
 
 def test_an_expired_or_revoked_invitation_link_is_refused(client, network, admin):
-    expired, expired_raw = factories.make_invitation(network, expires_at=utcnow() - timedelta(minutes=1))
+    expired, expired_raw = factories.make_invitation(network, expires_at=clock.now() - timedelta(minutes=1))
     revoked, revoked_raw = factories.make_invitation(network)
     db.session.commit()
     response = client.post(f"/n/{network.slug}/admin/invitations/{revoked.id}/revoke")
@@ -131,8 +131,8 @@ def test_inviting_a_representative_needs_a_partner(client, network, admin, caplo
 
 def test_the_invitations_page_lists_pending_invitations_only(client, network, admin):
     pending, _ = factories.make_invitation(network, email="pending@example.org")
-    factories.make_invitation(network, email="revoked@example.org", revoked_at=utcnow())
-    factories.make_invitation(network, email="accepted@example.org", accepted_at=utcnow())
+    factories.make_invitation(network, email="revoked@example.org", revoked_at=clock.now())
+    factories.make_invitation(network, email="accepted@example.org", accepted_at=clock.now())
     factories.make_invitation(factories.make_network(), email="elsewhere@example.org")
     db.session.commit()
     page = client.get(f"/n/{network.slug}/admin/invitations").get_data(as_text=True)

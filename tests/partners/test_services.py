@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select, text
 from werkzeug.datastructures import FileStorage
 
-from governance.core import tenancy
+from governance.core import clock, tenancy
 from governance.core.audit import AuditEntry
 from governance.core.errors import EditConflict, ImmutableRecordError, ServiceError
 from governance.documents.services import load_with_pdf
@@ -297,7 +297,7 @@ def test_list_sizes_only_for_practices_and_never_in_the_future(app, scoped):
         services.record_list_size(trust, 100, D(2026, 1, 1), None)
     practice = factories.make_practice(scoped, 5_000)
     with pytest.raises(ServiceError, match="today or in the past"):
-        services.record_list_size(practice, 5_100, services.today() + timedelta(days=1), None)
+        services.record_list_size(practice, 5_100, clock.today() + timedelta(days=1), None)
     with pytest.raises(ServiceError, match="whole number"):
         services.record_list_size(practice, "5100", D(2026, 1, 1), None)
     services.record_list_size(practice, 5_100, D(2026, 1, 1), None)
@@ -362,7 +362,7 @@ def test_import_partners_saves_every_row(app, scoped):
     assert oak.list_sizes[0].source == "imported"
     assert oak.contacts[0].email == "jo@example.org"
     icb = db.session.execute(select(Partner).where(Partner.name == "Riverside ICB")).scalar_one()
-    assert icb.kind == "commissioner" and icb.status_on(services.today()) == MembershipStatus.ACTIVE
+    assert icb.kind == "commissioner" and icb.status_on(clock.today()) == MembershipStatus.ACTIVE
 
 
 def test_import_with_any_bad_row_saves_nothing(app, scoped):
@@ -491,7 +491,7 @@ def test_export_round_trips_through_the_import_and_defuses_formulas(app, scoped)
     imports.apply_import(other, again, None)
     oak = db.session.execute(select(Partner).where(Partner.network_id == other.id,
                                                    Partner.ods_code == "A81010")).scalar_one()
-    assert oak.list_size_on(services.today()).patients == 6_000
+    assert oak.list_size_on(clock.today()).patients == 6_000
 
 
 # The membership schedule --------------------------------------------------------------------
