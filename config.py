@@ -37,7 +37,9 @@ class Config:
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_USE_TLS = _bool("MAIL_USE_TLS")
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "Accord <no-reply@accord.invalid>")
-    EXTERNAL_URL = os.environ.get("EXTERNAL_URL", "http://127.0.0.1:5000")
+    # Links in mail: in development they follow the port the app is served on (`make run PORT=5101`).
+    EXTERNAL_URL = os.environ.get("EXTERNAL_URL") or f"http://127.0.0.1:{os.environ.get('PORT') or 5000}"
+    TASKS_IMMEDIATE = False  # True runs background tasks at once, in the request (tests)
     DEMO_PASSWORD = os.environ.get("DEMO_PASSWORD", "accord-demo")
     INVITATION_DAYS = 7
     PASSWORD_RESET_HOURS = 2
@@ -58,6 +60,7 @@ class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing-secret-key"  # noqa: S105 - tests only
     WTF_CSRF_ENABLED = False
+    TASKS_IMMEDIATE = True
 
 
 class ProductionConfig(Config):

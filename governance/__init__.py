@@ -3,11 +3,12 @@
 from flask import Flask
 
 from config import BASE_DIR, Config, config_from_environment
+from governance.core.uow import UnitOfWorkFlask
 
 
 def create_app(config: Config | type | None = None, overrides: dict | None = None) -> Flask:
     """Build the app from a config class (default: from ACCORD_ENV) and optional overrides."""
-    app = Flask(
+    app = UnitOfWorkFlask(
         __name__,
         instance_path=str(BASE_DIR / "instance"),
         template_folder=str(BASE_DIR / "templates"),

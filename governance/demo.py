@@ -90,14 +90,8 @@ def seed_demo(password: str) -> Demo | None:
     tenancy.activate(northgate.id)
     _add_accounts(demo, northgate, NORTHGATE_ACCOUNTS)
     for name in DEMO_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if name.startswith(exc.name or "?"):
-                continue
-            raise
         tenancy.activate(None)
-        module.seed(demo)
+        importlib.import_module(name).seed(demo)
     tenancy.activate(None)
     return demo
 

@@ -1,5 +1,6 @@
 """The steps create_app runs: extensions, templates, blueprints, hooks, error pages, CLI."""
 
+import importlib
 import os
 
 from flask import Flask, g, render_template, request
@@ -23,6 +24,7 @@ BLUEPRINTS = [
     "governance.documents.views",
     "governance.partners.views",
     "governance.mous.views",
+    "governance.dashboard.views",
 ]
 
 CSP = "; ".join([
@@ -66,6 +68,9 @@ def register_extensions(app: Flask) -> None:
 
     login_manager.user_loader(auth_services.load_user)
     import governance.models  # noqa: F401  every model registered before first use
+    from governance.core import tasks
+
+    tasks.init_app(app)
 
 
 def register_templates(app: Flask) -> None:
@@ -106,16 +111,8 @@ class RecordIdConverter(IntegerConverter):
 
 def register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = RecordIdConverter
-    import importlib
-
     for name in BLUEPRINTS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if name.startswith(exc.name or "?"):
-                continue  # module not built yet
-            raise
-        app.register_blueprint(module.bp)
+        app.register_blueprint(importlib.import_module(name).bp)
 
 
 def register_request_hooks(app: Flask) -> None:

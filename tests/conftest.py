@@ -60,10 +60,11 @@ def _fresh_request_globals(sender, **extra):
     client's requests. Without this, `g` (the user cached by Flask-Login, the current network)
     would leak from one request into the next, even across clients; and what a request queries
     would depend on what the test happened to have loaded (or garbage-collected) before it.
-    The test's own pending changes are flushed first, so they are kept.
+    The test's own pending changes are committed first: a request starts from committed data,
+    and what it writes in its own transaction (sign-in attempts) must not wait on the test's.
     """
     g.__dict__.clear()
-    _db.session.flush()
+    _db.session.commit()
     _db.session.expire_all()
 
 

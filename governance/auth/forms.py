@@ -27,6 +27,3 @@ class AcceptInvitationForm(NewPasswordForm):
     full_name = StringField("Full name", validators=[
         DataRequired("Enter your full name"), Length(max=200)])
 
-
-class ConfirmForm(FlaskForm):
-    """A form with nothing but its CSRF token, for confirm buttons."""

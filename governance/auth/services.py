@@ -1,16 +1,19 @@
 """Accounts: sign-in with throttling, passwords, password reset links."""
 
+import functools
 import hmac
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from huey import crontab
+from sqlalchemy import delete, func, insert, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from governance.auth.models import LoginAttempt, PasswordResetToken, User
 from governance.core import audit, clock, tokens
 from governance.core.errors import ServiceError
-from governance.core.mail import external_url, send_mail
+from governance.core.outbox import external_url, queue_mail
+from governance.core.tasks import periodic_task
 from governance.core.text import clean_line
 from governance.extensions import db
 
@@ -18,12 +21,17 @@ GENERIC_LOGIN_ERROR = "Enter a correct email address and password"
 THROTTLED_ERROR = "Too many failed sign-in attempts. Wait 15 minutes, then try again"
 MIN_PASSWORD_LENGTH = 10
 
-# A real hash to check against when the account does not exist, so timing reveals nothing.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A real hash to check against when the account does not exist, so timing reveals nothing."""
+    return generate_password_hash("not-a-real-password", method="scrypt")
 
 
 def normalise_email(email: str) -> str:
-    return (email or "").strip().lower()
+    """Trimmed, lower case, without control characters, and no longer than any stored address."""
+    return clean_line(email).lower()[:254]
 
 
 def load_user(session_id: str) -> User | None:
@@ -69,41 +77,79 @@ def set_password(user: User, password: str) -> None:
 
 def verify_password(user: User | None, password: str) -> bool:
     if user is None or not user.password_hash:
-        check_password_hash(_DUMMY_HASH, password or "")
+        check_password_hash(_dummy_hash(), password or "")
         return False
     return check_password_hash(user.password_hash, password or "")
 
 
 def _recent_failures(column, value) -> int:
     since = clock.now() - timedelta(minutes=current_app.config["LOGIN_THROTTLE_MINUTES"])
-    return db.session.execute(
-        select(func.count(LoginAttempt.id)).where(
-            column == value, LoginAttempt.succeeded.is_(False), LoginAttempt.attempted_at >= since
-        )
-    ).scalar_one()
+    with db.engine.connect() as connection:  # a fresh read: it sees every attempt committed so far
+        return connection.execute(
+            select(func.count(LoginAttempt.id)).where(
+                column == value, LoginAttempt.succeeded.is_(False), LoginAttempt.attempted_at >= since)
+        ).scalar_one()
 
 
-def is_throttled(email: str, ip_address: str) -> bool:
+def _throttled_after_recording(email: str, ip_address: str) -> tuple[int, bool]:
+    """Record an attempt as failed until proven otherwise, then count: atomic under concurrency.
+
+    The attempt is committed in its own short transaction before the count, so of any number of
+    simultaneous attempts, at most the configured number are allowed to try a password.
+    """
+    with db.engine.begin() as connection:
+        attempt_id = connection.execute(
+            insert(LoginAttempt).values(email=email, ip_address=ip_address[:64], attempted_at=clock.now(),
+                                        succeeded=False).returning(LoginAttempt.id)
+        ).scalar_one()
     cfg = current_app.config
-    return (
-        _recent_failures(LoginAttempt.email, normalise_email(email)) >= cfg["LOGIN_FAILURES_PER_ACCOUNT"]
-        or _recent_failures(LoginAttempt.ip_address, ip_address) >= cfg["LOGIN_FAILURES_PER_ADDRESS"]
-    )
+    throttled = (_recent_failures(LoginAttempt.email, email) > cfg["LOGIN_FAILURES_PER_ACCOUNT"]
+                 or _recent_failures(LoginAttempt.ip_address, ip_address[:64]) > cfg["LOGIN_FAILURES_PER_ADDRESS"])
+    return attempt_id, throttled
+
+
+def _mark_succeeded(attempt_id: int) -> None:
+    with db.engine.begin() as connection:
+        connection.execute(update(LoginAttempt).where(LoginAttempt.id == attempt_id).values(succeeded=True))
+
+
+def check_password(user: User, password: str, ip_address: str, field: str = "password") -> None:
+    """Re-check a signed-in user's password (e.g. to sign); wrong ones count towards throttling.
+
+    Call it before the request writes anything: the attempt is kept in its own transaction.
+    """
+    attempt_id, throttled = _throttled_after_recording(user.email, ip_address)
+    if throttled:
+        raise ServiceError(THROTTLED_ERROR, field)
+    if not verify_password(user, password):
+        raise ServiceError("The password is not correct", field)
+    _mark_succeeded(attempt_id)
 
 
 def authenticate(email: str, password: str, ip_address: str) -> User:
-    """Return the user for these credentials, or raise a message that reveals nothing."""
+    """Return the user for these credentials, or raise a message that reveals nothing.
+
+    The attempt is written in its own transaction, so it counts even though the request that
+    refuses it rolls back.
+    """
     email = normalise_email(email)
-    if is_throttled(email, ip_address):
+    attempt_id, throttled = _throttled_after_recording(email, ip_address)
+    if throttled:
         raise ServiceError(THROTTLED_ERROR)
     user = find_user(email)
-    ok = verify_password(user, password) and user is not None and user.active
-    db.session.add(LoginAttempt(email=email, ip_address=ip_address, succeeded=ok))
-    if not ok:
-        db.session.flush()
+    if not (verify_password(user, password) and user is not None and user.active):
         raise ServiceError(GENERIC_LOGIN_ERROR)
+    _mark_succeeded(attempt_id)
     user.last_login_at = clock.now()
     return user
+
+
+@periodic_task(crontab(minute="17", hour="3"))
+def purge_login_attempts() -> int:
+    """Nightly: forget sign-in attempts older than a day; throttling looks back only minutes."""
+    cutoff = clock.now() - timedelta(days=1)
+    with db.engine.begin() as connection:
+        return connection.execute(delete(LoginAttempt).where(LoginAttempt.attempted_at < cutoff)).rowcount
 
 
 def request_password_reset(email: str) -> None:
@@ -116,10 +162,8 @@ def request_password_reset(email: str) -> None:
     db.session.add(PasswordResetToken(user_id=user.id, token_hash=hashed,
                                       expires_at=clock.now() + timedelta(hours=hours)))
     db.session.flush()
-    link = external_url("auth.reset_password", token=raw)
-    send_mail(user.email, "Reset your Accord password",
-              f"Hello {user.full_name},\n\nUse this link within {hours} hours to choose a new "
-              f"password for Accord:\n\n{link}\n\nIf you did not ask for this, ignore this email.\n")
+    queue_mail(user.email, "password_reset", secret=True, full_name=user.full_name, hours=hours,
+               link=external_url("auth.reset_password", token=raw))
 
 
 def find_reset_token(raw: str) -> PasswordResetToken | None:

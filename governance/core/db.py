@@ -1,6 +1,7 @@
 """Declarative base, column types and mixins shared by every module's models."""
 
 from datetime import UTC, datetime
+from typing import ClassVar
 
 from sqlalchemy import DateTime, ForeignKey, Integer, MetaData, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
@@ -64,9 +65,18 @@ class Versioned:
 
 
 class Audited:
-    """Marker: creates, updates and deletes of this model are written to the audit trail."""
+    """Creates, updates and deletes of this model are written to the audit trail.
+
+    `record_label` names the kind of record as users do ("Partner"); `field_labels` gives each
+    field people see its form label, in the order a summary lists them; `value_labels` turns
+    stored codes into words (see core.labels). `str(record)` says which record it is ("Elm Tree
+    Surgery").
+    """
 
     audit_exclude: tuple[str, ...] = ("updated_at", "version")
+    record_label: ClassVar[str] = ""
+    field_labels: ClassVar[dict[str, str]] = {}
+    value_labels: ClassVar[dict[str, dict[str, str]]] = {}
 
 
 class AppendOnly:

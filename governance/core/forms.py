@@ -4,7 +4,9 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField
-from wtforms.validators import StopValidation
+from wtforms.validators import Length, StopValidation
+
+from governance.core.db import MAX_RECORD_ID
 
 
 class DateInputField(Field):
@@ -47,6 +49,33 @@ class DateInputField(Field):
 
     def _value(self):
         return self.parts
+
+
+class ConfirmForm(FlaskForm):
+    """A form with nothing but its CSRF token, for confirm buttons."""
+
+
+NO_SUCH_RECORD = -1
+
+
+def optional_int(value):
+    """A select's value as a record id; None for the empty choice; -1 (no record has it) for junk.
+
+    Services then refuse -1 by name ("Choose a partner of this network"), and nothing too big for
+    the database ever reaches a query.
+    """
+    if value in (None, "", "None"):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return NO_SUCH_RECORD
+    return number if 0 < number <= MAX_RECORD_ID else NO_SUCH_RECORD
+
+
+def at_most(limit: int, what: str) -> Length:
+    """A length limit whose message names the field: 'Title must be 300 characters or fewer'."""
+    return Length(max=limit, message=f"{what} must be {limit:,} characters or fewer")
 
 
 class VersionedForm(FlaskForm):

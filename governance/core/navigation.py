@@ -5,7 +5,7 @@ from flask import current_app, g, request, url_for
 from governance.core.permissions import Permission, can
 
 ITEMS = [
-    ("Overview", "networks.dashboard", Permission.NETWORK_VIEW),
+    ("Overview", "dashboard.index", Permission.NETWORK_VIEW),
     ("Partners", "partners.index", Permission.PARTNERS_VIEW),
     ("MOUs", "mous.index", Permission.MOUS_VIEW),
     ("Documents", "documents.index", Permission.DOCUMENTS_VIEW),
@@ -23,7 +23,7 @@ def navigation_items() -> list[dict]:
             continue
         blueprint = endpoint.split(".")[0]
         current = request.endpoint == endpoint or (
-            blueprint != "networks" and request.blueprint == blueprint
+            blueprint not in ("networks", "dashboard") and request.blueprint == blueprint
         )
         items.append({"text": label, "href": url_for(endpoint), "active": current})
     return items

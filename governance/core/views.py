@@ -1,10 +1,66 @@
-"""Small helpers views share: the client's address, safe redirects, form errors, paging."""
+"""Helpers every view uses: submitting a form to a service, the client's address, redirects, paging."""
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import current_app, request
+from flask import current_app, flash, request
+from flask_wtf import FlaskForm
 
+from governance.core import uow
+from governance.core.errors import EditConflict, ServiceError
+from governance.core.forms import ConfirmForm
+from governance.core.labels import saved_details
 from governance.extensions import db
+
+
+def submit(form: FlaskForm, action: Callable[[], object], *, editing=None):
+    """Validate the form and run `action`, the one service call; its result, or None on failure.
+
+    On a ServiceError the request's writes are rolled back and every problem goes on its field
+    (or on the form). On an EditConflict the form also takes the record's saved version, so the
+    next save wins, and `form.latest_saved` lists what the colleague saved, for the panel the
+    error summary shows. The unit of work commits after the view returns.
+    """
+    if not form.validate_on_submit():
+        return None
+    try:
+        result = action()
+    except EditConflict as error:
+        uow.discard()
+        add_form_error(form, error)
+        record = editing if editing is not None else error.current
+        form.version.data = record.version
+        form.latest_saved = saved_details(record)
+        return None
+    except ServiceError as error:
+        uow.discard()
+        for problem in getattr(error, "problems", [error]):
+            add_form_error(form, problem)
+        return None
+    return True if result is None else result
+
+
+def confirm(action: Callable[[], object], done: str | Callable[[object], str]) -> bool:
+    """For one-button forms: run the service and flash `done`, or roll back and flash its refusal."""
+    if not ConfirmForm().validate_on_submit():
+        return False
+    try:
+        result = action()
+    except ServiceError as error:
+        uow.discard()
+        flash(error.message, "error")
+        return False
+    flash(done(result) if callable(done) else done)
+    return True
+
+
+def add_form_error(form, error: ServiceError) -> None:
+    """Put a ServiceError on its field, or on the form as a whole."""
+    field = getattr(form, error.field, None) if error.field else None
+    if field is not None:
+        field.errors = list(field.errors) + [error.message]
+    else:
+        form.form_errors.append(error.message)
 
 
 def client_ip() -> str:
@@ -18,15 +74,6 @@ def safe_next(default: str) -> str:
     if target.startswith("/") and not target.startswith("//") and not parts.netloc and not parts.scheme:
         return target
     return default
-
-
-def add_form_error(form, error) -> None:
-    """Put a ServiceError on its field, or on the form as a whole."""
-    field = getattr(form, error.field, None) if error.field else None
-    if field is not None:
-        field.errors = list(field.errors) + [error.message]
-    else:
-        form.form_errors.append(error.message)
 
 
 def paginate(statement, per_page: int | None = None):

@@ -65,6 +65,9 @@ def _sign(network, version, demo, email: str) -> None:
     user = demo.users[email]
     membership = _membership(user)
     audit.set_actor(db.session, user.id)
+    # The demo loads from the CLI, which commits; signing re-checks the password in its own
+    # transaction (as each signature is its own request in the app), so commit what came before.
+    db.session.commit()
     signing.sign_mou_version(network, version, membership, full_name=user.full_name,
                               job_title=membership.job_title, confirmed=True, password=demo.password,
                               ip_address="192.0.2.21", user_agent=DEMO_AGENT)

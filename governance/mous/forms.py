@@ -10,17 +10,13 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import AnyOf, DataRequired, Length
+from wtforms.validators import AnyOf, DataRequired
 
-from governance.core.forms import DateInputField, VersionedForm
+from governance.core.forms import DateInputField, VersionedForm, at_most, optional_int
 from governance.mous.models import EndDateKind, MouStatus
 
 _END_KIND_MESSAGE = "Choose whether the MOU ends or is reviewed on this date"
 _OUTCOME_MESSAGE = "Choose whether the MOU was terminated or superseded"
-
-
-def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
 
 
 def _party_id(value):
@@ -31,19 +27,17 @@ def _party_id(value):
         return -1
 
 
-def _at_most(limit: int, what: str) -> Length:
-    return Length(max=limit, message=f"{what} must be {limit:,} characters or fewer")
 
 
 class MouFields:
-    title = StringField("Title", validators=[DataRequired("Enter the title of the MOU"), _at_most(300, "Title")])
+    title = StringField("Title", validators=[DataRequired("Enter the title of the MOU"), at_most(300, "Title")])
     parties = SelectMultipleField("Parties", coerce=_party_id, choices=[], validate_choice=False,
                                   description="The partner organisations that will sign this MOU. Choose at least two.")
-    varies_id = SelectField("Varies an earlier MOU (optional)", coerce=_optional_int, choices=[],
+    varies_id = SelectField("Varies an earlier MOU (optional)", coerce=optional_int, choices=[],
                             validate_choice=False,
                             description="For a variation, choose the MOU it varies")
     purpose = TextAreaField("Purpose", validators=[DataRequired("Enter the purpose of the MOU"),
-                                                   _at_most(5000, "Purpose")],
+                                                   at_most(5000, "Purpose")],
                             description="In a sentence or two: what the partners are agreeing to do together")
     start_date = DateInputField("Start date", validators=[DataRequired("Enter the start date")])
     end_date = DateInputField("End or review date", validators=[DataRequired("Enter the end or review date")])
@@ -64,8 +58,8 @@ class MouForm(MouFields, VersionedForm):
 
 
 class ClauseFields:
-    heading = StringField("Heading", validators=[DataRequired("Enter the clause heading"), _at_most(200, "Heading")])
-    body = TextAreaField("Text", validators=[_at_most(20000, "Clause text")],
+    heading = StringField("Heading", validators=[DataRequired("Enter the clause heading"), at_most(200, "Heading")])
+    body = TextAreaField("Text", validators=[at_most(20000, "Clause text")],
                          description="Markdown: **bold**, *italic*, lists starting with - or 1., links [text](https://…)")
 
 
@@ -78,19 +72,19 @@ class ClauseForm(ClauseFields, VersionedForm):
 
 
 class CommentForm(FlaskForm):
-    body = TextAreaField("Your comment", validators=[DataRequired("Enter your comment"), _at_most(5000, "Comment")])
+    body = TextAreaField("Your comment", validators=[DataRequired("Enter your comment"), at_most(5000, "Comment")])
 
 
 class InviteCommenterForm(FlaskForm):
-    membership_id = SelectField("Member", coerce=_optional_int, choices=[], validate_choice=False,
+    membership_id = SelectField("Member", coerce=optional_int, choices=[], validate_choice=False,
                                 validators=[DataRequired("Choose the member to invite")])
 
 
 class SignForm(FlaskForm):
     full_name = StringField("Your full name", validators=[DataRequired("Enter your full name"),
-                                                         _at_most(200, "Full name")])
+                                                         at_most(200, "Full name")])
     job_title = StringField("Your job title", validators=[DataRequired("Enter your job title"),
-                                                         _at_most(200, "Job title")])
+                                                         at_most(200, "Job title")])
     confirm = BooleanField("I confirm", validators=[
         DataRequired("Confirm that you have read this version and may sign it")])
     password = PasswordField("Your password", validators=[DataRequired("Enter your password")],
@@ -99,17 +93,17 @@ class SignForm(FlaskForm):
 
 class DeclineForm(FlaskForm):
     reason = TextAreaField("Why are you declining to sign?", validators=[
-        DataRequired("Enter the reason for declining"), _at_most(5000, "Reason")],
+        DataRequired("Enter the reason for declining"), at_most(5000, "Reason")],
         description="The board secretary and the other parties will see this")
 
 
 class WetInkForm(FlaskForm):
-    partner_id = SelectField("Party that signed", coerce=_optional_int, choices=[], validate_choice=False,
+    partner_id = SelectField("Party that signed", coerce=optional_int, choices=[], validate_choice=False,
                              validators=[DataRequired("Choose the party that signed")])
     signatory_name = StringField("Full name of the person who signed", validators=[
-        DataRequired("Enter the full name of the person who signed"), _at_most(200, "Full name")])
+        DataRequired("Enter the full name of the person who signed"), at_most(200, "Full name")])
     signatory_title = StringField("Their job title", validators=[
-        DataRequired("Enter the job title of the person who signed"), _at_most(200, "Job title")])
+        DataRequired("Enter the job title of the person who signed"), at_most(200, "Job title")])
     signed_on = DateInputField("Date on the signed page", validators=[DataRequired("Enter the date it was signed")])
     evidence = FileField("Scan of the signed page", validators=[FileRequired("Choose the scan of the signed page")],
                          description="A PDF, PNG or JPEG file, smaller than 5 MB")
@@ -121,7 +115,7 @@ class EndMouForm(FlaskForm):
         (MouStatus.SUPERSEDED.value, "It was superseded by a new agreement")], validate_choice=False,
         validators=[DataRequired(_OUTCOME_MESSAGE),
                     AnyOf([MouStatus.TERMINATED.value, MouStatus.SUPERSEDED.value], message=_OUTCOME_MESSAGE)])
-    reason = TextAreaField("Reason", validators=[DataRequired("Enter the reason"), _at_most(5000, "Reason")])
+    reason = TextAreaField("Reason", validators=[DataRequired("Enter the reason"), at_most(5000, "Reason")])
 
 
 class CompareForm(FlaskForm):

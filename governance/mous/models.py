@@ -84,6 +84,11 @@ class Mou(NetworkScoped, Audited, Versioned, Timestamped, db.Model):
     """A memorandum of understanding: the editable draft plus the versions issued from it."""
 
     __tablename__ = "mous"
+    record_label = "MOU"
+    field_labels = {"title": "Title", "purpose": "Purpose", "start_date": "Start date",
+                    "end_date": "End or review date", "end_date_kind": "The date is", "status": "Status"}
+    value_labels = {"end_date_kind": {"end": "When the MOU ends", "review": "When the MOU is reviewed"},
+                    "status": {status.value: label for status, label in STATUS_LABELS.items()}}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(300))
@@ -134,6 +139,8 @@ class MouClause(NetworkScoped, Audited, Versioned, Timestamped, db.Model):
     """One clause of an MOU's draft, edited as Markdown; `key` follows it from version to version."""
 
     __tablename__ = "mou_clauses"
+    record_label = "MOU clause"
+    field_labels = {"heading": "Heading", "body": "Text"}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     mou_id: Mapped[int] = mapped_column(ForeignKey("mous.id", ondelete="CASCADE"), index=True)

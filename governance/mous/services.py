@@ -15,7 +15,7 @@ from governance.core import audit, clock
 from governance.core.concurrency import check_version
 from governance.core.errors import ServiceError
 from governance.core.formatting import format_date
-from governance.core.mail import external_url, send_mail
+from governance.core.outbox import external_url, queue_mail
 from governance.core.permissions import Permission, role_can
 from governance.documents.models import IssuedDocument
 from governance.extensions import db
@@ -420,9 +420,9 @@ def invite_commenter(mou: Mou, membership_id, actor: User | None) -> MouCommentI
     db.session.add(invitation)
     db.session.flush()
     inviter = actor.full_name if actor else "The board secretary"
-    send_mail(member.user.email, f"Comment on the draft MOU: {mou.title}",
-              f"{inviter} has invited you to read and comment on the draft MOU \"{mou.title}\" on Accord:\n\n"
-              f"{external_url('mous.draft', network_slug=member.network.slug, mou_id=mou.id)}\n")
+    queue_mail(member.user.email, "mou_comment_invitation", network_id=mou.network_id,
+               full_name=member.user.full_name, inviter=inviter, mou_title=mou.title,
+               link=external_url("mous.draft", network_slug=member.network.slug, mou_id=mou.id))
     return invitation
 
 
@@ -495,19 +495,22 @@ def issue_version(network: Network, mou: Mou, actor: User | None, ip_address: st
     db.session.expire(mou, ["current_version", "versions"])
     audit.record_event(version, "issued", f"Version {number} of {mou.title} issued for signature",
                        {"sha256": version.content_hash, "ip_address": ip_address})
-    _notify_signatories(network, version, f"MOU awaiting your signature: {mou.title}",
-                        f"Version {number} of \"{mou.title}\" has been issued for signature.")
+    _notify_signatories(network, version)
     return version
 
 
-def _notify_signatories(network: Network, version: MouVersion, subject: str, message: str,
-                        partner_ids: set[int] | None = None) -> int:
+def _notify_signatories(network: Network, version: MouVersion, partner_ids: set[int] | None = None, *,
+                        reminder: bool = False) -> int:
     partner_ids = partner_ids if partner_ids is not None else {p.partner_id for p in version.parties}
+    names = {p.partner_id: p.name for p in version.parties}
     link = external_url("mous.sign", network_slug=network.slug, mou_id=version.mou_id, number=version.number)
     sent = 0
-    for members in signatories_by_partner(partner_ids).values():
+    for partner_id, members in signatories_by_partner(partner_ids).items():
         for membership in members:
-            send_mail(membership.user.email, subject, f"{message}\n\nRead and sign it here:\n\n{link}\n")
+            queue_mail(membership.user.email, "mou_signature_request", network_id=network.id,
+                       full_name=membership.user.full_name, mou_title=version.title, number=version.number,
+                       partner_name=names.get(partner_id, ""), issued_on=format_date(version.issued_at),
+                       reminder=reminder, link=link)
             sent += 1
     return sent
 
@@ -535,10 +538,7 @@ def send_reminders(network: Network, mou: Mou) -> int:
     if version is None or mou.status not in AWAITING:
         raise ServiceError("This MOU is not waiting for signatures")
     waiting = {p.partner_id for p in version.parties if version.answer_for(p.partner_id) is None}
-    sent = _notify_signatories(network, version, f"Reminder: MOU awaiting your signature: {mou.title}",
-                               f"Version {version.number} of \"{mou.title}\" was issued on "
-                               f"{format_date(version.issued_at)} and is still waiting for your signature.",
-                               waiting)
+    sent = _notify_signatories(network, version, waiting, reminder=True)
     audit.record_event(mou, "reminded", f"Signature reminders sent for version {version.number}",
                        {"emails": sent})
     return sent

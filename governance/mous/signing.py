@@ -9,7 +9,7 @@ from sqlalchemy.orm import undefer
 from werkzeug.utils import secure_filename
 
 from governance.auth import services as auth_services
-from governance.auth.models import LoginAttempt, User
+from governance.auth.models import User
 from governance.core import audit, clock
 from governance.core.errors import ServiceError
 from governance.core.formatting import format_datetime
@@ -98,15 +98,6 @@ def _add_sealed(record: MouSignature | MouDecline) -> None:
     db.session.flush()
 
 
-def _check_password(user: User, password: str, ip_address: str) -> None:
-    if auth_services.is_throttled(user.email, ip_address):
-        raise ServiceError(auth_services.THROTTLED_ERROR, "password")
-    if not auth_services.verify_password(user, password):
-        db.session.add(LoginAttempt(email=user.email, ip_address=ip_address, succeeded=False))
-        db.session.flush()
-        raise ServiceError("The password is not correct", "password")
-
-
 def sign_mou_version(network: Network, version: MouVersion, membership: Membership, *, full_name: str,
                      job_title: str, confirmed: bool, password: str, ip_address: str,
                      user_agent: str) -> MouSignature:
@@ -120,7 +111,7 @@ def sign_mou_version(network: Network, version: MouVersion, membership: Membersh
         raise ServiceError("Enter your job title", "job_title")
     if not confirmed:
         raise ServiceError("Confirm that you have read this version and may sign it", "confirm")
-    _check_password(membership.user, password, ip_address)
+    auth_services.check_password(membership.user, password, ip_address)
     signature = MouSignature(
         network_id=network.id, version=version, version_id=version.id, partner_id=party.partner_id,
         method=SignatureMethod.ELECTRONIC.value, user_id=membership.user_id, recorded_by_id=membership.user_id,

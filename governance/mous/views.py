@@ -1,13 +1,12 @@
 from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from governance.auth.forms import ConfirmForm
-from governance.core import tenancy
-from governance.core.errors import ServiceError
+from governance.core import cards, tenancy
+from governance.core.cards import DashboardCard
+from governance.core.forms import ConfirmForm
 from governance.core.pdf import pdf_response
 from governance.core.permissions import Permission, can, requires
-from governance.core.views import add_form_error, client_ip, paginate, safe_next
-from governance.extensions import db
+from governance.core.views import client_ip, confirm, paginate, safe_next, submit
 from governance.mous import pdfs, services, signing, versions
 from governance.mous.forms import (
     ClauseForm,
@@ -112,15 +111,10 @@ def reminders():
 @requires(Permission.MOUS_DRAFT)
 def new():
     form = _mou_form(NewMouForm)
-    if form.validate_on_submit():
-        try:
-            mou = services.create_mou(tenancy.current_network(), form.data, current_user)
-        except ServiceError as error:
-            add_form_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"Draft MOU \"{mou.title}\" started from the clause library.")
-            return redirect(url_for("mous.draft", mou_id=mou.id))
+    mou = submit(form, lambda: services.create_mou(tenancy.current_network(), form.data, current_user))
+    if mou:
+        flash(f"Draft MOU \"{mou.title}\" started from the clause library.")
+        return redirect(url_for("mous.draft", mou_id=mou.id))
     return render_template("mous/form.html", form=form, mou=None)
 
 
@@ -137,16 +131,9 @@ def show(mou_id):
 def edit(mou_id):
     mou = _mou(mou_id)
     form = _mou_form(MouForm, mou)
-    if form.validate_on_submit():
-        try:
-            services.update_mou(mou, form.data, form.version.data)
-        except ServiceError as error:
-            add_form_error(form, error)
-            form.version.data = mou.version
-        else:
-            db.session.commit()
-            flash("The draft's details have been saved.")
-            return redirect(url_for("mous.show", mou_id=mou.id))
+    if submit(form, lambda: services.update_mou(mou, form.data, form.version.data), editing=mou):
+        flash("The draft's details have been saved.")
+        return redirect(url_for("mous.show", mou_id=mou.id))
     return render_template("mous/form.html", form=form, mou=mou)
 
 
@@ -170,15 +157,10 @@ def draft_pdf(mou_id):
 def new_clause(mou_id):
     mou = _mou(mou_id)
     form = NewClauseForm()
-    if form.validate_on_submit():
-        try:
-            clause = services.add_clause(mou, form.heading.data, form.body.data)
-        except ServiceError as error:
-            add_form_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"Clause \"{clause.heading}\" added.")
-            return redirect(url_for("mous.draft", mou_id=mou.id, _anchor=f"clause-{clause.id}"))
+    clause = submit(form, lambda: services.add_clause(mou, form.heading.data, form.body.data))
+    if clause:
+        flash(f"Clause \"{clause.heading}\" added.")
+        return redirect(url_for("mous.draft", mou_id=mou.id, _anchor=f"clause-{clause.id}"))
     return render_template("mous/clause_form.html", form=form, mou=mou, clause=None)
 
 
@@ -188,16 +170,9 @@ def edit_clause(mou_id, clause_id):
     mou = _mou(mou_id)
     clause = _clause(mou, clause_id)
     form = ClauseForm(obj=clause)
-    if form.validate_on_submit():
-        try:
-            services.update_clause(clause, form.data, form.version.data)
-        except ServiceError as error:
-            add_form_error(form, error)
-            form.version.data = clause.version
-        else:
-            db.session.commit()
-            flash(f"Clause \"{clause.heading}\" saved.")
-            return redirect(url_for("mous.draft", mou_id=mou.id, _anchor=f"clause-{clause.id}"))
+    if submit(form, lambda: services.update_clause(clause, form.data, form.version.data), editing=clause):
+        flash(f"Clause \"{clause.heading}\" saved.")
+        return redirect(url_for("mous.draft", mou_id=mou.id, _anchor=f"clause-{clause.id}"))
     return render_template("mous/clause_form.html", form=form, mou=mou, clause=clause)
 
 
@@ -206,14 +181,7 @@ def edit_clause(mou_id, clause_id):
 def delete_clause(mou_id, clause_id):
     mou = _mou(mou_id)
     clause = _clause(mou, clause_id)
-    if ConfirmForm().validate_on_submit():
-        try:
-            services.delete_clause(clause)
-        except ServiceError as error:
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(f"Clause \"{clause.heading}\" removed from the draft.")
+    confirm(lambda: services.delete_clause(clause), f"Clause \"{clause.heading}\" removed from the draft.")
     return redirect(url_for("mous.draft", mou_id=mou.id))
 
 
@@ -222,13 +190,7 @@ def delete_clause(mou_id, clause_id):
 def move_clause(mou_id, clause_id, direction):
     mou = _mou(mou_id)
     clause = _clause(mou, clause_id)
-    if ConfirmForm().validate_on_submit():
-        try:
-            services.move_clause(clause, direction)
-        except ServiceError as error:
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+    confirm(lambda: services.move_clause(clause, direction), f"Clause \"{clause.heading}\" moved {direction}.")
     return redirect(url_for("mous.draft", mou_id=mou.id, _anchor=f"clause-{clause.id}"))
 
 
@@ -240,15 +202,9 @@ def commenters(mou_id):
     mou = _mou(mou_id)
     form = InviteCommenterForm()
     form.membership_id.choices = [(None, "Choose a member")] + services.commenter_choices(mou)
-    if form.validate_on_submit():
-        try:
-            services.invite_commenter(mou, form.membership_id.data, current_user)
-        except ServiceError as error:
-            add_form_error(form, error)
-        else:
-            db.session.commit()
-            flash("Invitation to comment sent.")
-            return redirect(url_for("mous.commenters", mou_id=mou.id))
+    if submit(form, lambda: services.invite_commenter(mou, form.membership_id.data, current_user)):
+        flash("Invitation to comment sent.")
+        return redirect(url_for("mous.commenters", mou_id=mou.id))
     return render_template("mous/commenters.html", form=form, mou=mou,
                            invitations=services.comment_invitations(mou))
 
@@ -261,15 +217,9 @@ def comment(mou_id, clause_id):
     if not services.can_comment(mou, g.membership):
         abort(403)
     form = CommentForm(prefix=f"clause-{clause.id}")
-    if form.validate_on_submit():
-        try:
-            services.add_comment(mou, clause, form.body.data, current_user)
-        except ServiceError as error:
-            add_form_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"Your comment on \"{clause.heading}\" has been added.")
-            return redirect(url_for("mous.draft", mou_id=mou.id, _anchor=f"clause-{clause.id}"))
+    if submit(form, lambda: services.add_comment(mou, clause, form.body.data, current_user)):
+        flash(f"Your comment on \"{clause.heading}\" has been added.")
+        return redirect(url_for("mous.draft", mou_id=mou.id, _anchor=f"clause-{clause.id}"))
     return _draft_page(services.load_draft(mou.id), form, clause.id)
 
 
@@ -280,14 +230,8 @@ def resolve_comment(mou_id, comment_id, action):
     comment = tenancy.get_or_404(MouComment, comment_id)
     if comment.mou_id != mou.id:
         abort(404)
-    if ConfirmForm().validate_on_submit():
-        try:
-            services.set_comment_resolved(comment, action == "resolve", g.membership)
-        except ServiceError as error:
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash("Comment resolved." if action == "resolve" else "Comment reopened.")
+    confirm(lambda: services.set_comment_resolved(comment, action == "resolve", g.membership),
+            "Comment resolved." if action == "resolve" else "Comment reopened.")
     return redirect(url_for("mous.draft", mou_id=mou.id, _anchor=f"comment-{comment.id}"))
 
 
@@ -298,16 +242,11 @@ def resolve_comment(mou_id, comment_id, action):
 def issue(mou_id):
     mou = _mou(mou_id)
     form = IssueForm()
-    if form.validate_on_submit():
-        try:
-            version = services.issue_version(tenancy.current_network(), mou, current_user, client_ip(),
-                                             expected_fingerprint=form.draft_fingerprint.data)
-        except ServiceError as error:
-            add_form_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"Version {version.number} has been issued for signature.")
-            return redirect(url_for("mous.version", mou_id=mou.id, number=version.number))
+    version = submit(form, lambda: services.issue_version(tenancy.current_network(), mou, current_user, client_ip(),
+                                                          expected_fingerprint=form.draft_fingerprint.data))
+    if version:
+        flash(f"Version {version.number} has been issued for signature.")
+        return redirect(url_for("mous.version", mou_id=mou.id, number=version.number))
     form.draft_fingerprint.data = services.draft_fingerprint(mou)  # what this page shows
     return render_template("mous/issue.html", form=form, mou=mou, view=services.overview(mou, g.membership),
                            signatories=services.signatories_by_partner({p.id for p in mou.parties}),
@@ -331,15 +270,9 @@ def compare(mou_id):
 def end(mou_id):
     mou = _mou(mou_id)
     form = EndMouForm()
-    if form.validate_on_submit():
-        try:
-            services.end_mou(mou, form.outcome.data, form.reason.data, current_user)
-        except ServiceError as error:
-            add_form_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"\"{mou.title}\" has been recorded as {mou.effective_status.label.lower()}.")
-            return redirect(url_for("mous.show", mou_id=mou.id))
+    if submit(form, lambda: services.end_mou(mou, form.outcome.data, form.reason.data, current_user)):
+        flash(f"\"{mou.title}\" has been recorded as {mou.effective_status.label.lower()}.")
+        return redirect(url_for("mous.show", mou_id=mou.id))
     return render_template("mous/end.html", form=form, mou=mou)
 
 
@@ -347,15 +280,9 @@ def end(mou_id):
 @requires(Permission.MOUS_DRAFT)
 def remind(mou_id):
     mou = _mou(mou_id)
-    if ConfirmForm().validate_on_submit():
-        try:
-            sent = services.send_reminders(tenancy.current_network(), mou)
-        except ServiceError as error:
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(f"Reminder sent to {sent} signator{'y' if sent == 1 else 'ies'}." if sent else
-                  "No authorised signatories are recorded for the parties still to sign.")
+    confirm(lambda: services.send_reminders(tenancy.current_network(), mou),
+            lambda sent: f"Reminder sent to {sent} signator{'y' if sent == 1 else 'ies'}." if sent else
+            "No authorised signatories are recorded for the parties still to sign.")
     return redirect(safe_next(url_for("mous.show", mou_id=mou.id)))
 
 
@@ -408,19 +335,12 @@ def evidence(mou_id, signature_id):
 def sign(mou_id, number):
     mou, version = _version(mou_id, number)
     form = SignForm()
-    if form.validate_on_submit():
-        try:
-            signing.sign_mou_version(
-                tenancy.current_network(), version, g.membership, full_name=form.full_name.data,
-                job_title=form.job_title.data, confirmed=form.confirm.data, password=form.password.data,
-                ip_address=client_ip(), user_agent=request.user_agent.string)
-        except ServiceError as error:
-            db.session.commit()  # keeps the record of a wrong password, for throttling
-            add_form_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"You have signed version {version.number} of \"{mou.title}\".")
-            return redirect(url_for("mous.version", mou_id=mou.id, number=version.number))
+    if submit(form, lambda: signing.sign_mou_version(
+            tenancy.current_network(), version, g.membership, full_name=form.full_name.data,
+            job_title=form.job_title.data, confirmed=form.confirm.data, password=form.password.data,
+            ip_address=client_ip(), user_agent=request.user_agent.string)):
+        flash(f"You have signed version {version.number} of \"{mou.title}\".")
+        return redirect(url_for("mous.version", mou_id=mou.id, number=version.number))
     return render_template("mous/sign.html", form=form, mou=mou, version=version,
                            refusal=signing.signing_refusal(version, g.membership))
 
@@ -430,16 +350,10 @@ def sign(mou_id, number):
 def decline(mou_id, number):
     mou, version = _version(mou_id, number)
     form = DeclineForm()
-    if form.validate_on_submit():
-        try:
-            signing.decline_mou_version(version, g.membership, form.reason.data, ip_address=client_ip(),
-                                        user_agent=request.user_agent.string)
-        except ServiceError as error:
-            add_form_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"You have declined to sign version {version.number}. The board secretary can see your reason.")
-            return redirect(url_for("mous.version", mou_id=mou.id, number=version.number))
+    if submit(form, lambda: signing.decline_mou_version(version, g.membership, form.reason.data,
+                                                        ip_address=client_ip(), user_agent=request.user_agent.string)):
+        flash(f"You have declined to sign version {version.number}. The board secretary can see your reason.")
+        return redirect(url_for("mous.version", mou_id=mou.id, number=version.number))
     return render_template("mous/decline.html", form=form, mou=mou, version=version,
                            refusal=signing.signing_refusal(version, g.membership))
 
@@ -450,19 +364,13 @@ def wet_ink(mou_id, number):
     mou, version = _version(mou_id, number)
     form = WetInkForm()
     form.partner_id.choices = [(None, "Choose a party")] + signing.wet_ink_choices(version)
-    if form.validate_on_submit():
-        try:
-            signing.record_wet_ink_signature(
-                tenancy.current_network(), version, upload=form.evidence.data, actor=current_user,
-                partner_id=form.partner_id.data, signatory_name=form.signatory_name.data,
-                signatory_title=form.signatory_title.data, signed_on=form.signed_on.data,
-                ip_address=client_ip(), user_agent=request.user_agent.string)
-        except ServiceError as error:
-            add_form_error(form, error)
-        else:
-            db.session.commit()
-            flash("The wet-ink signature has been recorded with its scan.")
-            return redirect(url_for("mous.version", mou_id=mou.id, number=version.number))
+    if submit(form, lambda: signing.record_wet_ink_signature(
+            tenancy.current_network(), version, upload=form.evidence.data, actor=current_user,
+            partner_id=form.partner_id.data, signatory_name=form.signatory_name.data,
+            signatory_title=form.signatory_title.data, signed_on=form.signed_on.data,
+            ip_address=client_ip(), user_agent=request.user_agent.string)):
+        flash("The wet-ink signature has been recorded with its scan.")
+        return redirect(url_for("mous.version", mou_id=mou.id, number=version.number))
     return render_template("mous/wet_ink.html", form=form, mou=mou, version=version,
                            max_mb=current_app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024))
 
@@ -475,3 +383,11 @@ def _partner_section(partner):
 
 sections.register(PartnerSection(key="mous", title="MOUs and signatures",
                                  template="mous/_partner_mous.html", load=_partner_section, order=10))
+
+
+def _awaiting_card(membership):
+    return {"awaiting": services.awaiting_signature(membership)}
+
+
+cards.register(DashboardCard(key="mous_awaiting", template="mous/_awaiting_card.html", load=_awaiting_card,
+                             order=10))

@@ -2,17 +2,13 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, Regexp
 
-from governance.core.forms import VersionedForm
+from governance.core.forms import VersionedForm, optional_int
 from governance.core.permissions import ROLE_LABELS
 from governance.networks.models import CARE_MODEL_LABELS
 
 ROLE_CHOICES = [(role.value, label) for role, label in ROLE_LABELS.items()]
 CARE_MODEL_CHOICES = [(model.value, label) for model, label in CARE_MODEL_LABELS.items()]
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
-
-
-def _coerce_optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
 
 
 class NetworkProfileFields:
@@ -42,7 +38,7 @@ class NewNetworkForm(NetworkProfileFields, FlaskForm):
 
 class RoleFields:
     role = SelectField("Role", choices=ROLE_CHOICES)
-    partner_id = SelectField("Partner organisation", coerce=_coerce_optional_int, choices=[],
+    partner_id = SelectField("Partner organisation", coerce=optional_int, choices=[],
                              description="Only for partner representatives", validate_choice=False)
     is_authorised_signatory = BooleanField("Authorised to sign MOUs for this partner")
 

@@ -39,6 +39,10 @@ class Network(Audited, Versioned, Timestamped, db.Model):
     """A care network's workspace: every domain record belongs to exactly one."""
 
     __tablename__ = "networks"
+    record_label = "Network"
+    field_labels = {"name": "Network name", "care_model": "Care model", "ods_code": "ODS code",
+                    "footprint": "Footprint", "financial_year_start": "Financial year starts"}
+    value_labels = {"care_model": {model.value: label for model, label in CARE_MODEL_LABELS.items()}}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -65,6 +69,9 @@ class Membership(NetworkScoped, Audited, Versioned, Timestamped, db.Model):
 
     __tablename__ = "memberships"
     __table_args__ = (UniqueConstraint("network_id", "user_id"),)
+    record_label = "Membership"
+    field_labels = {"role_label": "Role", "job_title": "Job title", "partner_name": "Partner organisation",
+                    "is_authorised_signatory": "Authorised signatory", "active": "Active"}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
@@ -85,8 +92,12 @@ class Membership(NetworkScoped, Audited, Versioned, Timestamped, db.Model):
 
         return Role(self.role).label
 
+    @property
+    def partner_name(self) -> str:
+        return self.partner.name if self.partner is not None else ""
+
     def __str__(self) -> str:
-        return f"Membership of user {self.user_id} as {self.role_label}"
+        return f"{self.user.full_name}'s membership" if self.user is not None else "A membership"
 
 
 class Invitation(NetworkScoped, Audited, db.Model):

@@ -13,7 +13,7 @@ from governance.auth.models import User
 from governance.core import audit, clock, tenancy, tokens
 from governance.core.concurrency import check_version
 from governance.core.errors import ServiceError
-from governance.core.mail import external_url, send_mail
+from governance.core.outbox import external_url, queue_mail
 from governance.core.permissions import Role
 from governance.core.text import clean_line, clean_text
 from governance.extensions import db
@@ -194,12 +194,9 @@ def invite(network: Network, email: str, role: str, actor: User | None, *, full_
     )
     db.session.add(invitation)
     db.session.flush()
-    link = external_url("auth.accept_invitation", token=raw)
-    inviter = actor.full_name if actor else "The Accord administrator"
-    send_mail(email, f"You are invited to {network.name} on Accord",
-              f"{inviter} has invited you to join {network.name} on Accord as "
-              f"{Role(role).label.lower()}.\n\nAccept within {days} days:\n\n{link}\n\n"
-              "The link works once.\n")
+    queue_mail(email, "invitation", network_id=network.id, secret=True, full_name=invitation.full_name,
+               inviter=actor.full_name if actor else "The Accord administrator", network_name=network.name,
+               role_label=Role(role).label, days=days, link=external_url("networks.accept_invitation", token=raw))
     return invitation, raw
 
 
@@ -260,11 +257,3 @@ def create_network_with_admin(data: dict, actor: User) -> Network:
 
 def all_networks_query():
     return select(Network).order_by(Network.name)
-
-
-def dashboard_summary(network: Network, membership: Membership) -> dict:
-    """What the overview page shows: the registered population and MOUs awaiting this member."""
-    from governance.mous.services import awaiting_signature
-    from governance.partners.population import population_profile
-
-    return {"population": population_profile(network), "awaiting": awaiting_signature(membership)}

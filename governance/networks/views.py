@@ -1,12 +1,12 @@
-from flask import Blueprint, flash, g, redirect, render_template, url_for
-from flask_login import current_user
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_login import current_user, login_user
 
-from governance.auth.forms import ConfirmForm
+from governance.auth import services as auth_services
+from governance.auth.forms import AcceptInvitationForm
 from governance.core import tenancy
-from governance.core.errors import ServiceError
+from governance.core.forms import ConfirmForm
 from governance.core.permissions import Permission, requires
-from governance.core.views import add_form_error, paginate
-from governance.extensions import db
+from governance.core.views import confirm, paginate, submit
 from governance.networks import services
 from governance.networks.forms import InvitationForm, MembershipForm, NetworkForm, NewNetworkForm
 from governance.networks.models import Invitation, Membership
@@ -20,15 +20,27 @@ bp = Blueprint("networks", __name__)
 def choose():
     memberships = services.user_memberships(current_user)
     if len(memberships) == 1 and not current_user.is_site_admin:
-        return redirect(url_for("networks.dashboard", network_slug=memberships[0].network.slug))
+        return redirect(url_for("dashboard.index", network_slug=memberships[0].network.slug))
     return render_template("networks/choose.html", memberships=memberships)
 
 
-@bp.route("/n/<network_slug>/")
-@requires(Permission.NETWORK_VIEW)
-def dashboard():
-    summary = services.dashboard_summary(tenancy.current_network(), g.membership)
-    return render_template("networks/dashboard.html", **summary)
+@bp.route("/invitations/<token>", methods=["GET", "POST"])
+@requires(Permission.PUBLIC)
+def accept_invitation(token):
+    invitation = services.find_invitation(token)
+    if invitation is None:
+        return render_template("auth/link_expired.html"), 404
+    signed_in = current_user if current_user.is_authenticated else None
+    form = ConfirmForm() if signed_in else AcceptInvitationForm(full_name=invitation.full_name)
+    membership = submit(form, lambda: services.accept_invitation(
+        token, full_name=getattr(form, "full_name", None) and form.full_name.data,
+        password=getattr(form, "password", None) and form.password.data, existing_user=signed_in))
+    if membership:
+        login_user(membership.user)
+        flash(f"Welcome to {membership.network.name}.")
+        return redirect(url_for("dashboard.index", network_slug=membership.network.slug))
+    return render_template("auth/accept_invitation.html", form=form, invitation=invitation,
+                           existing_account=signed_in is None and auth_services.find_user(invitation.email) is not None)
 
 
 @bp.route("/n/<network_slug>/settings", methods=["GET", "POST"])
@@ -36,19 +48,10 @@ def dashboard():
 def settings():
     network = tenancy.current_network()
     form = NetworkForm(obj=network)
-    conflict = None
-    if form.validate_on_submit():
-        try:
-            services.update_network(network, form.data, form.version.data)
-        except ServiceError as error:
-            add_form_error(form, error)
-            form.version.data = network.version
-            conflict = getattr(error, "current", None)  # an EditConflict: show what was saved meanwhile
-        else:
-            db.session.commit()
-            flash("Network profile saved.")
-            return redirect(url_for("networks.dashboard"))
-    return render_template("networks/settings.html", form=form, conflict=conflict)
+    if submit(form, lambda: services.update_network(network, form.data, form.version.data), editing=network):
+        flash("Network profile saved.")
+        return redirect(url_for("dashboard.index"))
+    return render_template("networks/settings.html", form=form)
 
 
 @bp.route("/n/<network_slug>/admin/members")
@@ -58,45 +61,25 @@ def members():
     return render_template("networks/members.html", page=page, confirm=ConfirmForm())
 
 
-def _membership_form(membership=None):
-    form = MembershipForm(obj=membership)
-    form.partner_id.choices = [(None, "None")] + partner_choices()
-    return form
-
-
 @bp.route("/n/<network_slug>/admin/members/<int:membership_id>", methods=["GET", "POST"])
 @requires(Permission.MEMBERS_MANAGE)
 def edit_member(membership_id):
     membership = tenancy.get_or_404(Membership, membership_id)
-    form = _membership_form(membership)
-    conflict = None
-    if form.validate_on_submit():
-        try:
-            services.update_membership(membership, form.data, form.version.data)
-        except ServiceError as error:
-            add_form_error(form, error)
-            form.version.data = membership.version
-            conflict = getattr(error, "current", None)  # an EditConflict: show what was saved meanwhile
-        else:
-            db.session.commit()
-            flash(f"{membership.user.full_name}'s role has been saved.")
-            return redirect(url_for("networks.members"))
-    return render_template("networks/member_form.html", form=form, membership=membership,
-                           conflict=conflict)
+    form = MembershipForm(obj=membership)
+    form.partner_id.choices = [(None, "None")] + partner_choices()
+    if submit(form, lambda: services.update_membership(membership, form.data, form.version.data),
+              editing=membership):
+        flash(f"{membership.user.full_name}'s role has been saved.")
+        return redirect(url_for("networks.members"))
+    return render_template("networks/member_form.html", form=form, membership=membership)
 
 
 @bp.route("/n/<network_slug>/admin/members/<int:membership_id>/deactivate", methods=["POST"])
 @requires(Permission.MEMBERS_MANAGE)
 def deactivate_member(membership_id):
     membership = tenancy.get_or_404(Membership, membership_id)
-    if ConfirmForm().validate_on_submit():
-        try:
-            services.deactivate_member(membership, current_user)
-        except ServiceError as error:
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(f"{membership.user.full_name} can no longer use this network. Their records stay.")
+    confirm(lambda: services.deactivate_member(membership, current_user),
+            f"{membership.user.full_name} can no longer use this network. Their records stay.")
     return redirect(url_for("networks.members"))
 
 
@@ -104,10 +87,7 @@ def deactivate_member(membership_id):
 @requires(Permission.MEMBERS_MANAGE)
 def reactivate_member(membership_id):
     membership = tenancy.get_or_404(Membership, membership_id)
-    if ConfirmForm().validate_on_submit():
-        services.reactivate_member(membership)
-        db.session.commit()
-        flash(f"{membership.user.full_name} can use this network again.")
+    confirm(lambda: services.reactivate_member(membership), f"{membership.user.full_name} can use this network again.")
     return redirect(url_for("networks.members"))
 
 
@@ -116,17 +96,12 @@ def reactivate_member(membership_id):
 def invitations():
     form = InvitationForm()
     form.partner_id.choices = [(None, "None")] + partner_choices()
-    if form.validate_on_submit():
-        try:
-            services.invite(tenancy.current_network(), form.email.data, form.role.data, current_user,
-                            full_name=form.full_name.data, partner_id=form.partner_id.data,
-                            is_authorised_signatory=form.is_authorised_signatory.data)
-        except ServiceError as error:
-            add_form_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"Invitation sent to {form.email.data}.")
-            return redirect(url_for("networks.invitations"))
+    if submit(form, lambda: services.invite(
+            tenancy.current_network(), form.email.data, form.role.data, current_user,
+            full_name=form.full_name.data, partner_id=form.partner_id.data,
+            is_authorised_signatory=form.is_authorised_signatory.data)):
+        flash(f"Invitation sent to {form.email.data}.")
+        return redirect(url_for("networks.invitations"))
     page = paginate(services.pending_invitations_query())
     return render_template("networks/invitations.html", form=form, page=page, confirm=ConfirmForm())
 
@@ -135,14 +110,8 @@ def invitations():
 @requires(Permission.MEMBERS_MANAGE)
 def revoke_invitation(invitation_id):
     invitation = tenancy.get_or_404(Invitation, invitation_id)
-    if ConfirmForm().validate_on_submit():
-        try:
-            services.revoke_invitation(invitation)
-        except ServiceError as error:
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(f"The invitation for {invitation.email} has been withdrawn.")
+    confirm(lambda: services.revoke_invitation(invitation),
+            f"The invitation for {invitation.email} has been withdrawn.")
     return redirect(url_for("networks.invitations"))
 
 
@@ -150,14 +119,9 @@ def revoke_invitation(invitation_id):
 @requires(Permission.SITE_ADMIN)
 def site_networks():
     form = NewNetworkForm(financial_year_start=services.current_financial_year_start())
-    if form.validate_on_submit():
-        try:
-            network = services.create_network_with_admin(form.data, current_user)
-        except ServiceError as error:
-            add_form_error(form, error)
-        else:
-            db.session.commit()
-            flash(f"{network.name} created. An invitation has gone to {form.admin_email.data}.")
-            return redirect(url_for("networks.site_networks"))
+    network = submit(form, lambda: services.create_network_with_admin(form.data, current_user))
+    if network:
+        flash(f"{network.name} created. An invitation has gone to {form.admin_email.data}.")
+        return redirect(url_for("networks.site_networks"))
     page = paginate(services.all_networks_query())
     return render_template("networks/site_networks.html", form=form, page=page)

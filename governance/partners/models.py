@@ -70,6 +70,10 @@ class Partner(NetworkScoped, Audited, Versioned, Timestamped, db.Model):
 
     __tablename__ = "partners"
     __table_args__ = (UniqueConstraint("network_id", "ods_code"),)
+    record_label = "Partner"
+    field_labels = {"name": "Name", "kind": "Kind", "ods_code": "ODS code", "address": "Address",
+                    "website": "Website", "notes": "Notes"}
+    value_labels = {"kind": {kind.value: label for kind, label in PARTNER_KIND_LABELS.items()}}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -130,6 +134,8 @@ class PartnerContact(NetworkScoped, Audited, Versioned, Timestamped, db.Model):
     """A main contact at a partner organisation (not necessarily an Accord user)."""
 
     __tablename__ = "partner_contacts"
+    record_label = "Partner contact"
+    field_labels = {"name": "Name", "job_title": "Job title", "email": "Email address", "phone": "Phone number"}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), index=True)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from governance.auth.models import User
 from governance.core import clock
 from governance.core.concurrency import check_version
-from governance.core.errors import ServiceError
+from governance.core.errors import Checks, ServiceError
 from governance.core.formatting import format_date
 from governance.core.text import clean_line, clean_text
 from governance.documents.services import issue_document
@@ -94,35 +94,6 @@ def representatives(partner: Partner) -> list[Membership]:
 
 
 # Checking input -----------------------------------------------------------------------------
-
-class InputErrors(ServiceError):
-    """Every problem found with one submission, so that the form can show them all at once."""
-
-    def __init__(self, problems: list[ServiceError]):
-        super().__init__(problems[0].message, problems[0].field)
-        self.problems = problems
-
-
-class Checks:
-    """Runs checks and keeps every ServiceError they raise, then raises them together."""
-
-    def __init__(self):
-        self.problems: list[ServiceError] = []
-
-    def add(self, message: str, field: str | None = None) -> None:
-        self.problems.append(ServiceError(message, field))
-
-    def run(self, check, *args):
-        try:
-            return check(*args)
-        except ServiceError as error:
-            self.problems.extend(getattr(error, "problems", [error]))
-            return None
-
-    def raise_any(self) -> None:
-        if self.problems:
-            raise InputErrors(self.problems)
-
 
 def normalise_ods_code(text: str | None) -> str | None:
     """Upper case without spaces, or None for a blank code."""

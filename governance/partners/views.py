@@ -1,13 +1,13 @@
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from governance.auth.forms import ConfirmForm
-from governance.core import clock, tenancy
-from governance.core.errors import EditConflict, ServiceError
+from governance.core import cards, clock, tenancy, uow
+from governance.core.cards import DashboardCard
+from governance.core.errors import ServiceError
 from governance.core.formatting import format_date
+from governance.core.forms import ConfirmForm
 from governance.core.permissions import Permission, requires
-from governance.core.views import add_form_error, paginate
-from governance.extensions import db
+from governance.core.views import confirm, paginate, submit
 from governance.partners import imports, population, sections, services
 from governance.partners.forms import (
     ConfirmImportForm,
@@ -26,12 +26,6 @@ bp = Blueprint("partners", __name__)
 BASE = "/n/<network_slug>/partners"
 
 
-def _show_errors(form, error: ServiceError) -> None:
-    """Put each problem the service found on its own field."""
-    for problem in getattr(error, "problems", [error]):
-        add_form_error(form, problem)
-
-
 @bp.route(f"{BASE}/")
 @requires(Permission.PARTNERS_VIEW)
 def index():
@@ -46,15 +40,10 @@ def index():
 @requires(Permission.PARTNERS_EDIT)
 def new():
     form = NewPartnerForm(status_from=clock.today())
-    if form.validate_on_submit():
-        try:
-            partner = services.create_partner(tenancy.current_network(), form.data, current_user)
-        except ServiceError as error:
-            _show_errors(form, error)
-        else:
-            db.session.commit()
-            flash(f"{partner.name} has been added.")
-            return redirect(url_for("partners.show", partner_id=partner.id))
+    partner = submit(form, lambda: services.create_partner(tenancy.current_network(), form.data, current_user))
+    if partner:
+        flash(f"{partner.name} has been added.")
+        return redirect(url_for("partners.show", partner_id=partner.id))
     return render_template("partners/new.html", form=form)
 
 
@@ -71,20 +60,11 @@ def show(partner_id):
 @requires(Permission.PARTNERS_EDIT)
 def edit(partner_id):
     partner = tenancy.get_or_404(Partner, partner_id)
-    form, conflict = PartnerForm(obj=partner), None
-    if form.validate_on_submit():
-        try:
-            services.update_partner(partner, form.data, form.version.data)
-        except EditConflict as error:
-            _show_errors(form, error)
-            form.version.data, conflict = partner.version, partner
-        except ServiceError as error:
-            _show_errors(form, error)
-        else:
-            db.session.commit()
-            flash(f"{partner.name} has been saved.")
-            return redirect(url_for("partners.show", partner_id=partner.id))
-    return render_template("partners/edit.html", form=form, partner=partner, conflict=conflict)
+    form = PartnerForm(obj=partner)
+    if submit(form, lambda: services.update_partner(partner, form.data, form.version.data), editing=partner):
+        flash(f"{partner.name} has been saved.")
+        return redirect(url_for("partners.show", partner_id=partner.id))
+    return render_template("partners/edit.html", form=form, partner=partner)
 
 
 @bp.route(f"{BASE}/<int:partner_id>/status", methods=["GET", "POST"])
@@ -92,17 +72,12 @@ def edit(partner_id):
 def change_status(partner_id):
     partner = tenancy.get_or_404(Partner, partner_id)
     form = StatusChangeForm(effective_on=clock.today())
-    if form.validate_on_submit():
-        try:
-            change = services.record_status_change(
-                partner, form.status.data, form.effective_on.data, current_user,
-                decision_reference=form.decision_reference.data, note=form.note.data)
-        except ServiceError as error:
-            _show_errors(form, error)
-        else:
-            db.session.commit()
-            flash(f"{partner.name}: {change.status_label.lower()} from {format_date(change.effective_on)}.")
-            return redirect(url_for("partners.show", partner_id=partner.id))
+    change = submit(form, lambda: services.record_status_change(
+        partner, form.status.data, form.effective_on.data, current_user,
+        decision_reference=form.decision_reference.data, note=form.note.data))
+    if change:
+        flash(f"{partner.name}: {change.status_label.lower()} from {format_date(change.effective_on)}.")
+        return redirect(url_for("partners.show", partner_id=partner.id))
     return render_template("partners/status_form.html", form=form, partner=partner)
 
 
@@ -113,15 +88,9 @@ def record_list_size(partner_id):
     if not partner.is_gp_practice:
         abort(404)
     form = ListSizeForm(as_of=clock.today())
-    if form.validate_on_submit():
-        try:
-            services.record_list_size(partner, form.patients.data, form.as_of.data, current_user)
-        except ServiceError as error:
-            _show_errors(form, error)
-        else:
-            db.session.commit()
-            flash(f"{partner.name}'s list size of {form.patients.data:,} has been recorded.")
-            return redirect(url_for("partners.show", partner_id=partner.id))
+    if submit(form, lambda: services.record_list_size(partner, form.patients.data, form.as_of.data, current_user)):
+        flash(f"{partner.name}'s list size of {form.patients.data:,} has been recorded.")
+        return redirect(url_for("partners.show", partner_id=partner.id))
     return render_template("partners/list_size_form.html", form=form, partner=partner)
 
 
@@ -130,15 +99,10 @@ def record_list_size(partner_id):
 def new_contact(partner_id):
     partner = tenancy.get_or_404(Partner, partner_id)
     form = NewContactForm()
-    if form.validate_on_submit():
-        try:
-            contact = services.add_contact(partner, form.data)
-        except ServiceError as error:
-            _show_errors(form, error)
-        else:
-            db.session.commit()
-            flash(f"{contact.name} has been added as a contact.")
-            return redirect(url_for("partners.show", partner_id=partner.id))
+    contact = submit(form, lambda: services.add_contact(partner, form.data))
+    if contact:
+        flash(f"{contact.name} has been added as a contact.")
+        return redirect(url_for("partners.show", partner_id=partner.id))
     return render_template("partners/contact_form.html", form=form, partner=partner, contact=None)
 
 
@@ -153,31 +117,18 @@ def _contact_or_404(partner_id, contact_id) -> PartnerContact:
 @requires(Permission.PARTNERS_EDIT)
 def edit_contact(partner_id, contact_id):
     contact = _contact_or_404(partner_id, contact_id)
-    form, conflict = ContactForm(obj=contact), None
-    if form.validate_on_submit():
-        try:
-            services.update_contact(contact, form.data, form.version.data)
-        except EditConflict as error:
-            _show_errors(form, error)
-            form.version.data, conflict = contact.version, contact
-        except ServiceError as error:
-            _show_errors(form, error)
-        else:
-            db.session.commit()
-            flash(f"{contact.name}'s details have been saved.")
-            return redirect(url_for("partners.show", partner_id=partner_id))
-    return render_template("partners/contact_form.html", form=form, partner=contact.partner, contact=contact,
-                           conflict=conflict)
+    form = ContactForm(obj=contact)
+    if submit(form, lambda: services.update_contact(contact, form.data, form.version.data), editing=contact):
+        flash(f"{contact.name}'s details have been saved.")
+        return redirect(url_for("partners.show", partner_id=partner_id))
+    return render_template("partners/contact_form.html", form=form, partner=contact.partner, contact=contact)
 
 
 @bp.route(f"{BASE}/<int:partner_id>/contacts/<int:contact_id>/remove", methods=["POST"])
 @requires(Permission.PARTNERS_EDIT)
 def remove_contact(partner_id, contact_id):
     contact = _contact_or_404(partner_id, contact_id)
-    if ConfirmForm().validate_on_submit():
-        services.remove_contact(contact)
-        db.session.commit()
-        flash(f"{contact.name} is no longer listed as a contact.")
+    confirm(lambda: services.remove_contact(contact), f"{contact.name} is no longer listed as a contact.")
     return redirect(url_for("partners.show", partner_id=partner_id))
 
 
@@ -192,34 +143,31 @@ def population_page():
 @requires(Permission.PARTNERS_EDIT)
 def import_csv():
     form = ImportForm()
-    if form.validate_on_submit():
-        try:
-            text = imports.read_upload(form.file.data)
-            preview = imports.preview_import(tenancy.current_network(), form.what.data, text)
-        except ServiceError as error:
-            _show_errors(form, error)
-        else:
-            confirm = ConfirmImportForm(what=preview.kind.value, csv_text=preview.text)
-            return render_template("partners/import_preview.html", preview=preview, confirm=confirm)
+    preview = submit(form, lambda: imports.preview_import(tenancy.current_network(), form.what.data,
+                                                          imports.read_upload(form.file.data)))
+    if preview:
+        confirm_form = ConfirmImportForm(what=preview.kind.value, csv_text=preview.text)
+        return render_template("partners/import_preview.html", preview=preview, confirm=confirm_form)
     return render_template("partners/import.html", form=form, columns=imports.COLUMNS)
 
 
 @bp.route(f"{BASE}/import/confirm", methods=["POST"])
 @requires(Permission.PARTNERS_EDIT)
 def confirm_import():
-    confirm = ConfirmImportForm()
-    if not confirm.validate_on_submit():
+    form = ConfirmImportForm()
+    if not form.validate_on_submit():
         return redirect(url_for("partners.import_csv"))
     network = tenancy.current_network()
     try:
-        preview = imports.preview_import(network, confirm.what.data, confirm.csv_text.data)
+        preview = imports.preview_import(network, form.what.data, form.csv_text.data)
         saved = imports.apply_import(network, preview, current_user) if preview.is_valid else None
     except ServiceError as error:
+        uow.discard()
         flash(error.message, "error")
         return redirect(url_for("partners.import_csv"))
     if saved is None:  # the file changed, or the partners did, since the preview: show why
-        return render_template("partners/import_preview.html", preview=preview, confirm=confirm)
-    db.session.commit()
+        uow.discard()
+        return render_template("partners/import_preview.html", preview=preview, confirm=form)
     flash(f"{preview.count_of(saved)} imported.")
     return redirect(url_for("partners.index"))
 
@@ -236,9 +184,15 @@ def export_csv():
 @bp.route(f"{BASE}/membership-schedule", methods=["POST"])
 @requires(Permission.DOCUMENTS_ISSUE)
 def issue_schedule():
-    if ConfirmForm().validate_on_submit():
-        document = services.issue_membership_schedule(tenancy.current_network(), current_user)
-        db.session.commit()
-        flash(f"{document.title} issued. It is the first document in the list below.")
+    if confirm(lambda: services.issue_membership_schedule(tenancy.current_network(), current_user),
+               lambda document: f"{document.title} issued. It is the first document in the list below."):
         return redirect(url_for("documents.index"))
     return redirect(url_for("partners.index"))
+
+
+def _population_card(membership):
+    return {"population": population.population_profile(tenancy.current_network())}
+
+
+cards.register(DashboardCard(key="population", template="partners/_population_summary.html",
+                             load=_population_card, order=60))

@@ -275,6 +275,7 @@ def test_a_date_with_an_absurd_year_is_a_form_error(app):
 
 
 def test_a_mail_outage_does_not_lose_the_invitation(app, client, network, login_as, caplog):
+    from governance.core.outbox import OutboxMessage
     from governance.networks.models import Invitation
 
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())  # nothing listens there
@@ -284,4 +285,6 @@ def test_a_mail_outage_does_not_lose_the_invitation(app, client, network, login_
     assert response.status_code == 302
     db.session.rollback()
     assert db.session.execute(db.select(Invitation.email)).scalars().all() == ["new.member@example.org"]
-    assert "Could not send mail to new.member@example.org" in caplog.text and "/invitations/" in caplog.text
+    message = db.session.execute(db.select(OutboxMessage)).scalar_one()
+    assert message.to_address == "new.member@example.org" and "/invitations/" in message.body
+    assert message.status == "pending" and message.attempts == 1 and "Could not send mail" in caplog.text

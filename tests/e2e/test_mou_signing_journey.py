@@ -26,6 +26,7 @@ def _riverside():
     trust_signatory = factories.make_signatory(network, trust, job_title="Director of community services")
     mou = factories.make_mou(network, [practice, trust], issued=True, actor=secretary.user,
                              title="Integrated frailty service MOU")
+    db.session.commit()  # signing re-checks the password in its own transaction, as a request would
     services.sign_mou_version(network, services.get_version(mou, 1), trust_signatory,
                               full_name="Mark Ellison", job_title="Director of community services",
                               confirmed=True, password=factories.PASSWORD, ip_address="192.0.2.30",

@@ -40,6 +40,8 @@ def issued(network, parties, secretary):
 
 
 def sign(network, version, membership, **kw):
+    """Sign as one request would: from committed data (the password check writes in its own transaction)."""
+    db.session.commit()
     values = {"full_name": membership.user.full_name, "job_title": "Chief executive", "confirmed": True,
               "password": factories.PASSWORD, "ip_address": "203.0.113.7", "user_agent": "pytest browser"}
     values.update(kw)

@@ -642,9 +642,12 @@ def test_diff_groups_a_changed_phrase():
 def test_emails_link_to_the_page_to_sign_or_comment_on(smtp_server, network, parties, signatories, secretary):
     mou = factories.make_mou(network, list(parties), issued=True, actor=secretary.user)
     sign_link = f"/n/{network.slug}/mous/{mou.id}/versions/1/sign"
+    assert smtp_server == []  # nothing leaves before the transaction commits
+    db.session.commit()
     assert len(smtp_server) == 2 and all(sign_link.encode() in m.content for m in smtp_server)
     draft = factories.make_mou(network, list(parties))
     services.invite_commenter(draft, factories.make_member(network, "board_member").id, secretary.user)
+    db.session.commit()
     assert f"/n/{network.slug}/mous/{draft.id}/draft".encode() in smtp_server[-1].content
 
 

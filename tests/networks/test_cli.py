@@ -67,6 +67,7 @@ def test_seed_demo_creates_the_demo_accounts_with_the_demo_password(app, client)
     assert {"riverside", "northgate"} <= slugs
     for email, role_label, network_name in DEMO_ACCOUNTS:
         user = auth_services.authenticate(email, "demo-password-for-tests", "127.0.0.1")
+        db.session.commit()  # each sign-in is its own request
         role = db.session.execute(
             select(Membership.role).join(Network, Network.id == Membership.network_id)
             .where(Membership.user_id == user.id, Network.name == network_name)).scalar_one()

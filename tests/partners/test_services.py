@@ -12,7 +12,7 @@ from werkzeug.datastructures import FileStorage
 
 from governance.core import clock, tenancy
 from governance.core.audit import AuditEntry
-from governance.core.errors import EditConflict, ImmutableRecordError, ServiceError
+from governance.core.errors import EditConflict, ImmutableRecordError, InputErrors, ServiceError
 from governance.documents.services import load_with_pdf
 from governance.extensions import db
 from governance.partners import imports, population, services
@@ -199,7 +199,7 @@ def test_create_partner_refuses_bad_input_and_saves_nothing(app, scoped, changes
 
 
 def test_create_partner_reports_every_problem_at_once(app, scoped):
-    with pytest.raises(services.InputErrors) as raised:
+    with pytest.raises(InputErrors) as raised:
         services.create_partner(scoped, partner_data(name="", ods_code="bad!", website="nope", status_from=None,
                                                      list_size_as_of=None), None)
     problems = {problem.field: problem.message for problem in raised.value.problems}

@@ -1,0 +1,72 @@
+"""The background worker's task queue: huey, with SQLite storage by default and Redis in production.
+
+Tasks are declared with `@task()`; each runs in a fresh application context (its own database
+session, no network scope), in the worker process, or at once when `TASKS_IMMEDIATE` is set (tests).
+Start the worker with `flask worker` (what `make run` does beside the web server).
+"""
+
+import functools
+import os
+
+from flask import Flask, current_app, has_app_context
+from huey import RedisHuey, SqliteHuey, crontab
+
+from config import INSTANCE_DIR
+
+_app: Flask | None = None
+
+
+def _make_huey():
+    redis_url = os.environ.get("REDIS_URL")
+    immediate = os.environ.get("ACCORD_ENV") == "testing"
+    if redis_url:
+        return RedisHuey("accord", url=redis_url, immediate=immediate)
+    filename = os.environ.get("TASK_QUEUE_FILE") or str(INSTANCE_DIR / "tasks.sqlite3")
+    return SqliteHuey("accord", filename=filename, immediate=immediate)
+
+
+huey = _make_huey()
+
+
+def init_app(app: Flask) -> None:
+    """Remember the app tasks run in, and run tasks at once when the config says so (tests)."""
+    global _app
+    _app = app
+    huey.immediate = bool(app.config.get("TASKS_IMMEDIATE"))
+    if not huey.immediate and isinstance(huey, SqliteHuey):
+        os.makedirs(os.path.dirname(huey.storage.filename), exist_ok=True)
+
+
+def _app_for_task() -> Flask:
+    if has_app_context():
+        return current_app._get_current_object()
+    if _app is None:
+        raise RuntimeError("governance.core.tasks.init_app(app) has not been called")
+    return _app
+
+
+def _in_fresh_context(function):
+    @functools.wraps(function)
+    def run(*args, **kwargs):
+        with _app_for_task().app_context():
+            return function(*args, **kwargs)
+
+    return run
+
+
+def task(**options):
+    """Declare a background task; calling it enqueues it (or runs it at once in immediate mode)."""
+
+    def decorate(function):
+        return huey.task(**options)(_in_fresh_context(function))
+
+    return decorate
+
+
+def periodic_task(schedule: crontab, **options):
+    """Declare a task the worker runs on a schedule (e.g. `crontab(minute="*")`)."""
+
+    def decorate(function):
+        return huey.periodic_task(schedule, **options)(_in_fresh_context(function))
+
+    return decorate

@@ -1,0 +1,35 @@
+"""One unit of work per request, as Indico's RH.process does it.
+
+A view that returns normally with a success or redirect status is committed once, after it
+returns; an exception, an error status (4xx, 5xx) or a view that called `discard()` rolls back.
+Views and services never commit: only this and CLI commands do. After a commit, the session's
+after-commit listeners run (the outbox hands new mail to the worker there).
+"""
+
+from flask import Flask, g
+
+from governance.extensions import db
+
+_DISCARD = "accord_discard_request_changes"
+
+
+def discard() -> None:
+    """Roll back what this request has written so far, and commit nothing at its end."""
+    db.session.rollback()
+    g.setdefault(_DISCARD, True)
+
+
+class UnitOfWorkFlask(Flask):
+    """Flask with the request's transaction committed after the view, inside error handling.
+
+    Committing here (not in an after-request hook) means a unique constraint or a stale version
+    found at commit reaches the registered error handlers (the 409 page) like any view error.
+    """
+
+    def dispatch_request(self):
+        response = self.make_response(super().dispatch_request())
+        if response.status_code < 400 and not g.get(_DISCARD):
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response
