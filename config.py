@@ -61,6 +61,7 @@ class TestingConfig(Config):
     SECRET_KEY = "testing-secret-key"  # noqa: S105 - tests only
     WTF_CSRF_ENABLED = False
     TASKS_IMMEDIATE = True
+    STRICT_TEMPLATES = True  # an undefined name in our own templates fails the test
 
 
 class ProductionConfig(Config):

@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.routing import IntegerConverter
 
 from governance.core import formatting, permissions
+from governance.core.templating import LEAVE_OUT, MacroFriendlyUndefined
 from governance.core.db import MAX_RECORD_ID
 from governance.extensions import csrf, db, login_manager, migrate
 
@@ -75,8 +76,11 @@ def register_extensions(app: Flask) -> None:
 
 def register_templates(app: Flask) -> None:
     # The NHS.UK Jinja macros read nested params that may be absent: they need chainable undefined.
-    app.jinja_options = {**app.jinja_options, "undefined": ChainableUndefined}
-    app.jinja_env.undefined = ChainableUndefined
+    # With STRICT_TEMPLATES (tests) our own undefined names and attributes raise instead.
+    undefined = MacroFriendlyUndefined if app.config.get("STRICT_TEMPLATES") else ChainableUndefined
+    app.jinja_options = {**app.jinja_options, "undefined": undefined}
+    app.jinja_env.undefined = undefined
+    app.jinja_env.globals["undefined"] = LEAVE_OUT
     # The NHS.UK macros are .jinja files: escape them too, or every `text` param would print raw HTML.
     app.jinja_env.autoescape = select_autoescape(["html", "htm", "xml", "jinja"])
     app.jinja_loader = ChoiceLoader([

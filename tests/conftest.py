@@ -3,8 +3,10 @@
 import os
 import shutil
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from flask import g, request_started
 from flask_migrate import upgrade
 from jinja2 import BytecodeCache
@@ -32,6 +34,21 @@ class _SharedBytecodeCache(BytecodeCache):
 
 
 _TEMPLATE_CACHE = _SharedBytecodeCache()
+
+# Every test runs on Monday 23 November 2026 at 09:30 UK time, with the clock ticking from there,
+# so that dates the tests make ("an MOU ending 31 March 2028") mean the same thing every year.
+FROZEN_AT = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+
+
+_TRAVEL = time_machine.travel(FROZEN_AT, tick=True)
+_CLOCK = _TRAVEL.start()  # for the whole run, so that module-wide fixtures see the same date
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock():
+    """Each test starts at FROZEN_AT; move the clock with `frozen_clock.shift(timedelta(...))`."""
+    _CLOCK.move_to(FROZEN_AT)
+    return _CLOCK
 
 
 def build_app(database_uri: str, **overrides):
