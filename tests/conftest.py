@@ -97,10 +97,28 @@ def running_app(uri: str, **overrides):
             _db.engine.dispose()
 
 
+BOTH_DATABASES = ("test_services.py", "test_views.py")
+
+
+def pytest_generate_tests(metafunc):
+    """Every module's service tests and request tests run on SQLite and on PostgreSQL."""
+    if "app" in metafunc.fixturenames and metafunc.definition.path.name in BOTH_DATABASES:
+        metafunc.parametrize("database", ["sqlite", "postgresql"], indirect=True)
+
+
 @pytest.fixture
-def app(sqlite_template, tmp_path):
+def database(request):
+    """Which database `app` runs on: SQLite unless the test is parametrized for both."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture
+def app(database, request, tmp_path):
+    if database == "postgresql":
+        yield request.getfixturevalue("pg_app")
+        return
     path = tmp_path / "accord.sqlite3"
-    shutil.copy(sqlite_template, path)
+    shutil.copy(request.getfixturevalue("sqlite_template"), path)
     with running_app(f"sqlite:///{path}") as app:
         yield app
 

@@ -161,3 +161,13 @@ def make_mou(network: Network, parties: list[Partner] | None = None, *, issued: 
     if issued:
         mou_services.issue_version(network, mou, actor, "127.0.0.1")
     return mou
+
+
+def drop_append_only_guard(table: str) -> None:
+    """What someone with direct database access does first to change an append-only row."""
+    from sqlalchemy import text
+
+    if db.engine.dialect.name == "sqlite":
+        db.session.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_update"))
+    else:
+        db.session.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))

@@ -299,7 +299,7 @@ def test_tampering_with_a_signed_version_is_detected(network, issued, signatorie
     tampered = [dict(c) for c in version.clauses]
     tampered[4]["body"] = "Any overspend is paid by the practice alone."
     # Someone with direct database access removes the guard and edits the text.
-    db.session.execute(text("DROP TRIGGER mou_versions_no_update"))
+    factories.drop_append_only_guard("mou_versions")
     db.session.execute(text("UPDATE mou_versions SET clauses = :c WHERE id = :id"),
                        {"c": __import__("json").dumps(tampered), "id": version.id})
     db.session.commit()
@@ -335,7 +335,7 @@ def test_issued_versions_and_signatures_are_append_only(network, issued, signato
 def tamper(statement: str, **params) -> None:
     """Someone with direct database access drops the append-only guard and changes a row."""
     table = statement.split()[1]
-    db.session.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_update"))
+    factories.drop_append_only_guard(table)
     db.session.execute(text(statement), params)
     db.session.commit()
     db.session.expire_all()
@@ -376,7 +376,7 @@ def test_signatures_and_declines_carry_the_hash_of_their_record(network, parties
      "the record has changed since it was made"),
     ("UPDATE mou_signatures SET signed_at = '2020-01-01 09:00:00' WHERE id = :signature", "signature",
      "the record has changed since it was made"),
-    ("UPDATE mou_signatures SET evidence = X'255044462d312e370a7375627374697475746564' WHERE id = :scan", "scan",
+    ("UPDATE mou_signatures SET evidence = :substituted WHERE id = :scan", "scan",
      "the stored scan of the signed page has changed"),
     ("UPDATE mou_signatures SET method = 'electronic' WHERE id = :scan", "scan",
      "the record has changed since it was made"),
@@ -389,7 +389,8 @@ def test_a_record_changed_in_the_database_fails_integrity(network, parties, sign
                                                           problem):
     mou, (signature, scan, decline), waiting = answered(network, parties, signatories, secretary)
     ids = {"signature": signature.id, "scan": scan.id, "decline": decline.id}
-    tamper(statement, **{k: v for k, v in ids.items() if f":{k}" in statement}, forged="0" * 64)
+    tamper(statement, **{k: v for k, v in ids.items() if f":{k}" in statement}, forged="0" * 64,
+           **({"substituted": b"%PDF-1.7\nsubstituted"} if ":substituted" in statement else {}))
     version = current(mou)
     assert not services.verify(version)
     check = services.integrity(version)
@@ -603,7 +604,7 @@ def test_a_party_that_answered_meanwhile_cannot_answer_again(network, issued, si
 
 def test_wet_ink_is_refused_for_a_tampered_version(network, issued, parties, secretary):
     version = current(issued)
-    db.session.execute(text("DROP TRIGGER mou_versions_no_update"))
+    factories.drop_append_only_guard("mou_versions")
     db.session.execute(text("UPDATE mou_versions SET purpose = 'Changed' WHERE id = :id"), {"id": version.id})
     db.session.expire_all()
     version = current(issued)

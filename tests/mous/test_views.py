@@ -399,7 +399,7 @@ def test_purpose_keeps_its_paragraphs_and_inline_forms_repeat_no_ids(app, client
 
 
 def test_tampered_version_page_shows_failed_integrity(client, login_as, issued):
-    db.session.execute(text("DROP TRIGGER mou_versions_no_update"))
+    factories.drop_append_only_guard("mou_versions")
     db.session.execute(text("UPDATE mou_versions SET title = 'Altered' WHERE mou_id = :id"), {"id": issued.id})
     db.session.commit()
     login_as("board_member")
@@ -414,7 +414,7 @@ def test_a_signature_changed_in_the_database_fails_integrity_on_the_version_page
     login_as("board_member")
     page = html(client.get(f"{BASE}/{issued.id}/versions/1"))
     assert "Integrity check passed" in page and "every signature and decline still matches" in page
-    db.session.execute(text("DROP TRIGGER mou_signatures_no_update"))
+    factories.drop_append_only_guard("mou_signatures")
     db.session.execute(text("UPDATE mou_signatures SET signatory_title = 'Chair' WHERE id = :id"),
                        {"id": signature.id})
     db.session.commit()
