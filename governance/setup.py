@@ -13,8 +13,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.routing import IntegerConverter
 
 from governance.core import formatting, permissions
-from governance.core.templating import LEAVE_OUT, MacroFriendlyUndefined
 from governance.core.db import MAX_RECORD_ID
+from governance.core.templating import LEAVE_OUT, MacroFriendlyUndefined
 from governance.extensions import csrf, db, login_manager, migrate
 
 BLUEPRINTS = [

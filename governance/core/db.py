@@ -3,7 +3,16 @@
 from datetime import UTC, datetime
 from typing import ClassVar
 
-from sqlalchemy import DateTime, ForeignKey, Integer, MetaData, TypeDecorator
+from sqlalchemy import (
+    DateTime,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    TypeDecorator,
+    event,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from governance.core import clock
@@ -12,7 +21,8 @@ NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
     "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    # every column: a link within a network is (network_id, x_id), and one table may link twice
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
 
@@ -42,11 +52,35 @@ class Base(DeclarativeBase):
 
 
 class NetworkScoped:
-    """A record that belongs to exactly one network; reads are filtered by tenancy."""
+    """A record that belongs to exactly one network; reads are filtered by tenancy.
+
+    Its table is unique on (network_id, id), which is what `network_link` points at: a link
+    from one record to another carries both ids, so the database refuses a link to a record of
+    another network.
+    """
 
     @declared_attr
     def network_id(cls) -> Mapped[int]:
         return mapped_column(ForeignKey("networks.id", ondelete="RESTRICT"), index=True)
+
+
+@event.listens_for(NetworkScoped, "instrument_class", propagate=True)
+def _network_key(mapper, cls) -> None:
+    # A unique index (not a constraint): SQLite can add one without rebuilding the table, and both
+    # databases accept it as the parent key of a foreign key.
+    table = cls.__table__
+    name = f"uq_{table.name}_network_id_id"
+    if not any(index.name == name for index in table.indexes):
+        Index(name, table.c.network_id, table.c.id, unique=True)
+
+
+def network_link(column: str, target_table: str, ondelete: str | None = None) -> ForeignKeyConstraint:
+    """A link to another record of the same network, for `__table_args__`: (network_id, column).
+
+    Declare the column as a plain integer (no ForeignKey of its own); a NULL column links nothing.
+    """
+    return ForeignKeyConstraint(["network_id", column], [f"{target_table}.network_id", f"{target_table}.id"],
+                                ondelete=ondelete)
 
 
 class Timestamped:
