@@ -3,7 +3,7 @@
 from governance.auth.models import LoginAttempt, PasswordResetToken, User  # noqa: F401
 from governance.core.audit import AuditEntry  # noqa: F401
 from governance.core.outbox import OutboxAttachment, OutboxMessage  # noqa: F401
-from governance.documents.models import IssuedDocument  # noqa: F401
+from governance.documents.models import DocumentJob, IssuedDocument  # noqa: F401
 from governance.mous.models import Mou  # noqa: F401
 from governance.networks.models import Invitation, Membership, Network  # noqa: F401
 from governance.partners.models import Partner  # noqa: F401

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from governance.core import clock
 from governance.core.db import UTCDateTime
-from governance.core.tasks import periodic_task, task
+from governance.core.tasks import enqueue_after_commit, periodic_task, task
 from governance.extensions import db
 
 MAX_ATTEMPTS = 8
@@ -105,19 +105,27 @@ def queue_mail(to: str, template: str, *, network_id: int | None = None, secret:
         message.attachments.append(OutboxAttachment(filename=filename, mime_type=mime_type, content=content))
     db.session.add(message)
     db.session.flush()
-    db.session.info.setdefault(_PENDING_KEY, []).append(message.id)
+    _send_after_commit(message.id)
     return message
 
 
-@event.listens_for(Session, "after_commit")
-def _hand_to_worker(session):
-    ids = session.info.pop(_PENDING_KEY, None)
+def _send_after_commit(message_id: int) -> None:
+    """Collect the transaction's new messages; one `deliver` job takes them all after commit."""
+    ids = db.session.info.get(_PENDING_KEY)
+    if ids is None:
+        ids = db.session.info[_PENDING_KEY] = []
+        enqueue_after_commit(db.session, _deliver_list, ids)
+    ids.append(message_id)
+
+
+def _deliver_list(ids: list[int]) -> None:
     if ids:
-        deliver(ids)
+        deliver(list(ids))
 
 
+@event.listens_for(Session, "after_commit")
 @event.listens_for(Session, "after_rollback")
-def _forget_rolled_back(session):
+def _start_a_new_batch(session):
     session.info.pop(_PENDING_KEY, None)
 
 
@@ -210,7 +218,7 @@ def retry(message: OutboxMessage) -> None:
     message.next_attempt_at = clock.now()
     message.claimed_until = None
     db.session.flush()
-    db.session.info.setdefault(_PENDING_KEY, []).append(message.id)
+    _send_after_commit(message.id)
 
 
 def problem_messages_query():

@@ -10,10 +10,13 @@ import os
 
 from flask import Flask, current_app, has_app_context
 from huey import RedisHuey, SqliteHuey, crontab
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from config import INSTANCE_DIR
 
 _app: Flask | None = None
+_AFTER_COMMIT = "accord_tasks_after_commit"
 
 
 def _make_huey():
@@ -70,3 +73,25 @@ def periodic_task(schedule: crontab, **options):
         return huey.periodic_task(schedule, **options)(_in_fresh_context(function))
 
     return decorate
+
+
+def enqueue_after_commit(session: Session, queued_task, *args) -> None:
+    """Run `queued_task(*args)` once this session's transaction commits; never if it rolls back.
+
+    The worker must not start on a record the request may still roll back (or has not yet
+    made visible), so jobs about new rows are handed over only after the commit.
+    """
+    pending = session.info.setdefault(_AFTER_COMMIT, [])
+    if (queued_task, args) not in pending:
+        pending.append((queued_task, args))
+
+
+@event.listens_for(Session, "after_commit")
+def _enqueue_committed(session):
+    for queued_task, args in session.info.pop(_AFTER_COMMIT, []):
+        queued_task(*args)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_rolled_back(session):
+    session.info.pop(_AFTER_COMMIT, None)

@@ -40,18 +40,21 @@ def submit(form: FlaskForm, action: Callable[[], object], *, editing=None):
     return True if result is None else result
 
 
-def confirm(action: Callable[[], object], done: str | Callable[[object], str]) -> bool:
-    """For one-button forms: run the service and flash `done`, or roll back and flash its refusal."""
+def confirm(action: Callable[[], object], done: str | Callable[[object], str]):
+    """For one-button forms: run the service and flash `done`, or roll back and flash its refusal.
+
+    Returns the service's result (True when it returns nothing), or None when nothing was done.
+    """
     if not ConfirmForm().validate_on_submit():
-        return False
+        return None
     try:
         result = action()
     except ServiceError as error:
         uow.discard()
         flash(error.message, "error")
-        return False
+        return None
     flash(done(result) if callable(done) else done)
-    return True
+    return True if result is None else result
 
 
 def add_form_error(form, error: ServiceError) -> None:

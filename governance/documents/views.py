@@ -1,9 +1,12 @@
 from flask import Blueprint, abort, render_template, request
+from flask_login import current_user
 
+from governance.core import tenancy
 from governance.core.pdf import pdf_response
-from governance.core.permissions import Permission, requires
+from governance.core.permissions import Permission, can, requires
 from governance.core.views import paginate
-from governance.documents import services
+from governance.documents import jobs, services
+from governance.documents.models import DocumentJob
 
 bp = Blueprint("documents", __name__)
 
@@ -12,7 +15,7 @@ bp = Blueprint("documents", __name__)
 @requires(Permission.DOCUMENTS_VIEW)
 def index():
     page = paginate(services.documents_query(request.args.get("kind") or None))
-    return render_template("documents/index.html", page=page)
+    return render_template("documents/index.html", page=page, jobs=jobs.recent_jobs(current_user))
 
 
 @bp.route("/n/<network_slug>/documents/<int:document_id>.pdf")
@@ -24,3 +27,12 @@ def download(document_id):
     response = pdf_response(document.pdf, document.filename)
     response.headers["X-Content-SHA256"] = document.sha256
     return response
+
+
+@bp.route("/n/<network_slug>/documents/jobs/<int:job_id>")
+@requires(Permission.DOCUMENTS_VIEW)
+def job(job_id):
+    job = tenancy.get_or_404(DocumentJob, job_id)
+    if job.requested_by_id != current_user.id and not can(Permission.DOCUMENTS_ISSUE):
+        abort(404)
+    return render_template("documents/job.html", job=job)

@@ -12,9 +12,10 @@ from governance.core.concurrency import check_version
 from governance.core.errors import Checks, ServiceError
 from governance.core.formatting import format_date
 from governance.core.text import clean_line, clean_text
+from governance.documents import jobs
 from governance.documents.services import issue_document
 from governance.extensions import db
-from governance.networks.models import Membership
+from governance.networks.models import Membership, Network
 from governance.partners.models import (
     ListSize,
     MembershipStatus,
@@ -32,6 +33,7 @@ WEBSITE_PATTERN = re.compile(r"^https?://[^\s/]+\.[^\s]+$", re.IGNORECASE)
 MAX_LIST_SIZE = 1_000_000
 PARTNER_FIELDS = ("name", "kind", "ods_code", "address", "website", "notes")
 CONTACT_FIELDS = ("name", "job_title", "email", "phone")
+SCHEDULE_KIND = "partnership_membership_schedule"
 
 
 
@@ -295,14 +297,26 @@ def remove_contact(contact: PartnerContact) -> None:
     db.session.flush()
 
 
-def issue_membership_schedule(network, actor: User | None):
-    """Issue and archive the partnership membership schedule as at today."""
+def request_membership_schedule(network, actor: User | None):
+    """Ask the background worker for the partnership membership schedule as at today."""
+    return jobs.request_document(network, SCHEDULE_KIND, "Partnership membership schedule", actor)
+
+
+def build_membership_schedule(job, report):
+    """The worker's side: render and archive the schedule, reporting progress as it goes."""
+    network = db.session.get(Network, job.network_id)
     day = clock.today()
+    report(10, "Reading the partners and their history")
     partners = all_partners()
     profile = population_profile(network, day, partners)
     current, former = schedule_rows(partners, day)
+    report(40, f"Setting out {len(current) + len(former):,} partners")
+    actor = db.session.get(User, job.requested_by_id) if job.requested_by_id else None
     return issue_document(
-        network, "partners/pdf/membership_schedule.html", kind="partnership_membership_schedule",
+        network, "partners/pdf/membership_schedule.html", kind=SCHEDULE_KIND,
         title="Partnership membership schedule", actor=actor, covers=f"As at {format_date(day)}",
         day=day, current=current, former=former, profile=profile,
         network_care_model_label=network.care_model_label)
+
+
+jobs.register(SCHEDULE_KIND, build_membership_schedule)

@@ -184,9 +184,10 @@ def export_csv():
 @bp.route(f"{BASE}/membership-schedule", methods=["POST"])
 @requires(Permission.DOCUMENTS_ISSUE)
 def issue_schedule():
-    if confirm(lambda: services.issue_membership_schedule(tenancy.current_network(), current_user),
-               lambda document: f"{document.title} issued. It is the first document in the list below."):
-        return redirect(url_for("documents.index"))
+    job = confirm(lambda: services.request_membership_schedule(tenancy.current_network(), current_user),
+                  "The partnership membership schedule is being made.")
+    if job:
+        return redirect(url_for("documents.job", job_id=job.id))
     return redirect(url_for("partners.index"))
 
 

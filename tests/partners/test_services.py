@@ -506,8 +506,11 @@ def test_membership_schedule_pdf_lists_partners_and_the_total(app, scoped):
     paused = factories.make_practice(scoped, 4_100, name="Paused Surgery")
     factories.make_status_change(paused, "suspended", D(2026, 2, 1))
     factories.make_partner(scoped, name="New Surgery", ods_code="A81077")
-    document = services.issue_membership_schedule(scoped, None)
-    db.session.commit()
+    job = services.request_membership_schedule(scoped, None)
+    db.session.commit()  # the worker starts after the commit (at once, in tests)
+    db.session.refresh(job)
+    assert job.status == "done" and job.progress == 100
+    document = job.document
     assert document.kind == "partnership_membership_schedule" and not document.is_draft
     pdf = load_with_pdf(document.id).pdf
     words = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)

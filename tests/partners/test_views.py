@@ -469,9 +469,10 @@ def test_secretary_issues_the_membership_schedule(client, login_as, network, pra
     db.session.commit()
     login_as("board_secretary")
     response = client.post(f"{BASE}/membership-schedule")
-    assert response.status_code == 302 and response.location.endswith("/documents/")
-    listing = client.get(response.location).get_data(as_text=True)
-    assert "Partnership membership schedule" in listing
+    assert response.status_code == 302 and "/documents/jobs/" in response.location
+    progress = client.get(response.location).get_data(as_text=True)
+    assert "Partnership membership schedule" in progress and "Ready" in progress
+    assert 'http-equiv="refresh"' not in progress  # finished: the page stops refreshing
     tenancy.activate(network.id)
     document = db.session.execute(select(IssuedDocument)).scalar_one()
     pdf = client.get(f"/n/riverside-test/documents/{document.id}.pdf").data
