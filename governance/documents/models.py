@@ -1,5 +1,4 @@
 from datetime import datetime
-
 from enum import StrEnum
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, LargeBinary, String, Text
