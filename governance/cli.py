@@ -5,6 +5,7 @@ from flask import Flask, current_app
 
 from governance import demo
 from governance.auth import services as auth_services
+from governance.core import outbox
 from governance.core.errors import ServiceError
 from governance.extensions import db
 from governance.networks import services as network_services
@@ -69,6 +70,28 @@ def demo_accounts():
     click.echo("")
 
 
+@click.command("send-mail")
+@click.option("--all", "everything", is_flag=True, help="Also send what is not yet due again")
+def send_mail(everything):
+    """Send the outbox: messages not yet sent, or due again after a failure (with backoff)."""
+    ids = outbox.pending_message_ids() if everything else outbox.due_message_ids()
+    counts = outbox.send_messages(ids, only_due=not everything)
+    click.echo(f"{counts['sent']} sent, {counts['failed']} failed.")
+
+
+@click.command("worker")
+@click.option("--workers", default=2, show_default=True, help="Tasks run at the same time")
+def worker(workers):
+    """Run the background worker: mail, documents and the scheduled jobs (Ctrl+C stops it)."""
+    from huey.consumer import Consumer
+
+    from governance.core.tasks import huey
+
+    if huey.immediate:
+        raise click.ClickException("Tasks run at once in this configuration (TASKS_IMMEDIATE); no worker needed")
+    Consumer(huey, workers=workers, worker_type="thread", periodic=True).run()
+
+
 def init_app(app: Flask) -> None:
-    for command in (create_admin, create_network, seed_demo, demo_accounts):
+    for command in (create_admin, create_network, seed_demo, demo_accounts, send_mail, worker):
         app.cli.add_command(command)

@@ -39,6 +39,10 @@ class MailStatus(StrEnum):
     def label(self) -> str:
         return {"pending": "Waiting to send", "sent": "Sent", "failed": "Not sent"}[self.value]
 
+    @property
+    def tag_colour(self) -> str:
+        return {"pending": "yellow", "sent": "green", "failed": "red"}[self.value]
+
 
 class OutboxMessage(db.Model):
     __tablename__ = "outbox_messages"
@@ -152,6 +156,12 @@ def due_message_ids(limit: int = 200) -> list[int]:
         select(OutboxMessage.id).where(OutboxMessage.status == MailStatus.PENDING.value,
                                        OutboxMessage.next_attempt_at <= now)
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)).scalars())
+
+
+def pending_message_ids(limit: int = 500) -> list[int]:
+    return list(db.session.execute(
+        select(OutboxMessage.id).where(OutboxMessage.status == MailStatus.PENDING.value)
+        .order_by(OutboxMessage.id).limit(limit)).scalars())
 
 
 def send_messages(message_ids: list[int], *, only_due: bool = False) -> dict[str, int]:

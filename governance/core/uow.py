@@ -29,6 +29,10 @@ class UnitOfWorkFlask(Flask):
     def dispatch_request(self):
         response = self.make_response(super().dispatch_request())
         if response.status_code < 400 and not g.get(_DISCARD):
+            if response.status_code in (301, 302, 303):
+                from governance.core.once import remember_location
+
+                remember_location(response.location)
             db.session.commit()
         else:
             db.session.rollback()

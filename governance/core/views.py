@@ -4,12 +4,14 @@ from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, request
+from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from governance.core import uow
 from governance.core.errors import EditConflict, ServiceError
 from governance.core.forms import ConfirmForm
 from governance.core.labels import saved_details
+from governance.core.once import AlreadySent, OnceForm, claim
 from governance.extensions import db
 
 
@@ -24,7 +26,11 @@ def submit(form: FlaskForm, action: Callable[[], object], *, editing=None):
     if not form.validate_on_submit():
         return None
     try:
+        if isinstance(form, OnceForm):
+            claim(form, current_user.id if current_user.is_authenticated else None)
         result = action()
+    except AlreadySent:
+        return None
     except EditConflict as error:
         uow.discard()
         add_form_error(form, error)

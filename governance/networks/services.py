@@ -1,6 +1,7 @@
 """Networks, memberships and invitations; and loading the current network for a request."""
 
 import re
+from collections.abc import Callable
 from datetime import timedelta
 
 from flask import abort, current_app, g
@@ -257,3 +258,17 @@ def create_network_with_admin(data: dict, actor: User) -> Network:
 
 def all_networks_query():
     return select(Network).order_by(Network.name)
+
+
+# Partners are a module above this one: it registers how to list them for the role forms.
+_partner_choices: list[Callable[[], list[tuple[int, str]]]] = []
+
+
+def provide_partner_choices(provider: Callable[[], list[tuple[int, str]]]) -> None:
+    """Called by the partners module: (id, name) of the current network's partners."""
+    _partner_choices[:] = [provider]
+
+
+def partner_choices() -> list[tuple[int, str]]:
+    """The partners a member or invitation can be linked to (empty until partners registers)."""
+    return _partner_choices[0]() if _partner_choices else []

@@ -10,7 +10,6 @@ from governance.core.views import confirm, paginate, submit
 from governance.networks import services
 from governance.networks.forms import InvitationForm, MembershipForm, NetworkForm, NewNetworkForm
 from governance.networks.models import Invitation, Membership
-from governance.partners.services import partner_choices
 
 bp = Blueprint("networks", __name__)
 
@@ -66,7 +65,7 @@ def members():
 def edit_member(membership_id):
     membership = tenancy.get_or_404(Membership, membership_id)
     form = MembershipForm(obj=membership)
-    form.partner_id.choices = [(None, "None")] + partner_choices()
+    form.partner_id.choices = [(None, "None")] + services.partner_choices()
     if submit(form, lambda: services.update_membership(membership, form.data, form.version.data),
               editing=membership):
         flash(f"{membership.user.full_name}'s role has been saved.")
@@ -95,7 +94,7 @@ def reactivate_member(membership_id):
 @requires(Permission.MEMBERS_MANAGE)
 def invitations():
     form = InvitationForm()
-    form.partner_id.choices = [(None, "None")] + partner_choices()
+    form.partner_id.choices = [(None, "None")] + services.partner_choices()
     if submit(form, lambda: services.invite(
             tenancy.current_network(), form.email.data, form.role.data, current_user,
             full_name=form.full_name.data, partner_id=form.partner_id.data,

@@ -6,6 +6,7 @@ from wtforms import HiddenField, RadioField, SearchField, SelectField, StringFie
 from wtforms.validators import DataRequired, Email, Length, Optional, StopValidation
 
 from governance.core.forms import DateInputField, VersionedForm
+from governance.core.once import OnceForm
 from governance.partners.models import PARTNER_KIND_LABELS, MembershipStatus
 
 KIND_CHOICES = [(kind.value, label) for kind, label in PARTNER_KIND_LABELS.items()]
@@ -63,7 +64,7 @@ class PartnerForm(PartnerFields, VersionedForm):
     pass
 
 
-class NewPartnerForm(PartnerFields, FlaskForm):
+class NewPartnerForm(PartnerFields, OnceForm):
     status = RadioField("Membership status", choices=STATUS_CHOICES[:2], default="active",
                         validate_choice=False)
     status_from = DateInputField("Status from")

@@ -15,6 +15,7 @@ from governance.core.text import clean_line, clean_text
 from governance.documents import jobs
 from governance.documents.services import issue_document
 from governance.extensions import db
+from governance.networks import services as network_services
 from governance.networks.models import Membership, Network
 from governance.partners.models import (
     ListSize,
@@ -320,3 +321,5 @@ def build_membership_schedule(job, report):
 
 
 jobs.register(SCHEDULE_KIND, build_membership_schedule)
+
+network_services.provide_partner_choices(partner_choices)

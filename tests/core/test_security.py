@@ -222,7 +222,7 @@ def test_no_foundation_form_answers_500_to_junk(app, client, network, login_as, 
     member = factories.make_member(network, "board_member")
     invitation, raw = factories.make_invitation(network)
     db.session.commit()
-    ids = {"membership_id": member.id, "invitation_id": invitation.id, "token": raw}
+    ids = {"membership_id": member.id, "invitation_id": invitation.id, "token": raw, "message_id": 1, "job_id": 1}
     checked = 0
     for rule in app.url_map.iter_rules():
         if (rule.endpoint.split(".")[0] not in FOUNDATION_BLUEPRINTS or "POST" not in rule.methods
