@@ -6,14 +6,15 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
+export PORT
 export FLASK_APP := wsgi.py
 
 .PHONY: run test setup setup-test system system-test lint migrate demo serve bench clean
 
 run: setup migrate demo
 	@$(BIN)/flask demo-accounts
-	@echo "Accord is starting on http://127.0.0.1:$(PORT) (Ctrl+C stops it)"
-	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+	@echo "Accord is starting on http://127.0.0.1:$(PORT) with its background worker (Ctrl+C stops both)"
+	@bash scripts/serve.sh
 
 test: setup-test
 	$(BIN)/ruff check --config scripts/ruff.toml .

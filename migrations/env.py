@@ -109,6 +109,10 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        # Keep the query planner's statistics current: SQLite has none until ANALYZE runs, and
+        # without them it may walk a whole table for the tenancy filter.
+        connection.exec_driver_sql("ANALYZE")
+        connection.commit()
 
 
 if context.is_offline_mode():

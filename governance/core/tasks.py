@@ -95,3 +95,12 @@ def _enqueue_committed(session):
 @event.listens_for(Session, "after_rollback")
 def _forget_rolled_back(session):
     session.info.pop(_AFTER_COMMIT, None)
+
+
+@periodic_task(crontab(minute="41", hour="2"))
+def refresh_statistics() -> None:
+    """Nightly: refresh the query planner's statistics as the data grows (SQLite keeps none itself)."""
+    from governance.extensions import db
+
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql("PRAGMA optimize" if connection.dialect.name == "sqlite" else "ANALYZE")
