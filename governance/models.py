@@ -2,6 +2,7 @@
 
 from governance.auth.models import LoginAttempt, PasswordResetToken, User  # noqa: F401
 from governance.core.audit import AuditEntry  # noqa: F401
+from governance.core.ledger import LedgerEntry  # noqa: F401
 from governance.core.once import FormSubmission  # noqa: F401
 from governance.core.outbox import OutboxAttachment, OutboxMessage  # noqa: F401
 from governance.documents.models import DocumentJob, IssuedDocument  # noqa: F401

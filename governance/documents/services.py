@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
 from governance.auth.models import User
+from governance.core import ledger
 from governance.core.pdf import render_pdf
 from governance.documents.models import IssuedDocument
 from governance.extensions import db
@@ -14,7 +15,7 @@ from governance.networks.models import Network
 
 def archive_document(network: Network, *, kind: str, title: str, pdf: bytes, actor: User | None,
                      covers: str = "", subject=None, is_draft: bool = False) -> IssuedDocument:
-    """Store an issued PDF for good; it is never altered afterwards."""
+    """Store an issued PDF for good (it is never altered afterwards) and put it on the ledger."""
     document = IssuedDocument(
         network_id=network.id, kind=kind, title=title, covers=covers, is_draft=is_draft,
         subject_type=type(subject).__name__ if subject is not None else None,
@@ -24,15 +25,43 @@ def archive_document(network: Network, *, kind: str, title: str, pdf: bytes, act
     )
     db.session.add(document)
     db.session.flush()
+    record_issue(document)
     return document
 
 
 def issue_document(network: Network, template: str, *, kind: str, title: str, actor: User | None,
                    covers: str = "", subject=None, **context) -> IssuedDocument:
-    """Render a print template to PDF and archive it as an issued document."""
-    pdf = render_pdf(template, title=title, network_name=network.name, draft=False, **context)
+    """Render a print template to PDF, archive it and put its issue on the governance ledger.
+
+    The PDF prints the ledger's head as it stood when it was issued, so anyone holding it can show
+    that the record was rewritten if a later copy of the ledger lacks that entry.
+    """
+    pdf = render_pdf(template, title=title, network_name=network.name, draft=False,
+                     ledger_head=ledger.head(network.id), **context)
     return archive_document(network, kind=kind, title=title, pdf=pdf, actor=actor, covers=covers,
                             subject=subject)
+
+
+def ledger_content(document: IssuedDocument) -> dict:
+    """What the ledger holds about an issued document: enough to recognise its exact bytes."""
+    return {"kind": document.kind, "title": document.title, "covers": document.covers,
+            "sha256": document.sha256, "size_bytes": document.size_bytes}
+
+
+def record_issue(document: IssuedDocument) -> None:
+    """Put an issued (not draft) document on the network's governance ledger."""
+    if document.is_draft:
+        return
+    ledger.record(document.network_id, "document.issued", "IssuedDocument", document.id, ledger_content(document),
+                  summary=f"{document.title} issued", actor_id=document.generated_by_id)
+
+
+def _stored_content(document_id: int) -> dict | None:
+    document = db.session.get(IssuedDocument, document_id)
+    return None if document is None else ledger_content(document)
+
+
+ledger.register_subject("IssuedDocument", _stored_content)
 
 
 def documents_query(kind: str | None = None):
