@@ -90,7 +90,7 @@ def worker(workers):
 
     if huey.immediate:
         raise click.ClickException("Tasks run at once in this configuration (TASKS_IMMEDIATE); no worker needed")
-    Consumer(huey, workers=workers, worker_type="thread", periodic=True).run()
+    Consumer(huey, workers=workers, worker_type="thread", periodic=True, max_delay=2.0).run()
 
 
 @click.command("verify-ledger")
