@@ -135,7 +135,7 @@ def person_is_gone(appointment: LeadRoleAppointment) -> bool:
 
 # Writing: roles -------------------------------------------------------------------------------
 
-def _clean_role(data: dict, checks: Checks, role: LeadRole | None = None) -> dict:
+def _clean_role(network_id: int, data: dict, checks: Checks, role: LeadRole | None = None) -> dict:
     name = clean_line(data.get("name"))
     if role is not None and role.is_standard:
         name = role.name  # the standard roles keep their names, so every network's framework reads alike
@@ -144,7 +144,7 @@ def _clean_role(data: dict, checks: Checks, role: LeadRole | None = None) -> dic
     elif len(name) > NAME_LIMIT:
         checks.add(f"Name must be {NAME_LIMIT} characters or fewer", "name")
     else:
-        taken = select(LeadRole.id).where(func.lower(LeadRole.name) == name.lower())
+        taken = select(LeadRole.id).where(LeadRole.network_id == network_id, func.lower(LeadRole.name) == name.lower())
         if role is not None:
             taken = taken.where(LeadRole.id != role.id)
         if db.session.execute(taken.limit(1)).first() is not None:
@@ -155,7 +155,7 @@ def _clean_role(data: dict, checks: Checks, role: LeadRole | None = None) -> dic
 def create_lead_role(network: Network, data: dict) -> LeadRole:
     """Add one of the network's own lead roles (after the standard ones)."""
     checks = Checks()
-    values = _clean_role(data, checks)
+    values = _clean_role(network.id, data, checks)
     checks.raise_any()
     role = LeadRole(network_id=network.id, position=1000, **values)
     db.session.add(role)
@@ -167,7 +167,7 @@ def update_lead_role(role: LeadRole, data: dict, version) -> LeadRole:
     """Edit what a role does and whether it must be filled (and the name of the network's own roles)."""
     check_version(role, version)
     checks = Checks()
-    values = _clean_role(data, checks, role)
+    values = _clean_role(role.network_id, data, checks, role)
     checks.raise_any()
     for key, value in values.items():
         setattr(role, key, value)

@@ -64,7 +64,7 @@ def _clean(network_id: int, data: dict, checks: Checks, current: Workstream | No
         checks.add("Enter the workstream's name", "name")
     elif len(name) > NAME_LIMIT:
         checks.add(f"Name must be {NAME_LIMIT} characters or fewer", "name")
-    elif _name_taken(name, current.id if current else None):
+    elif _name_taken(network_id, name, current.id if current else None):
         checks.add(f"There is already a workstream called {name}", "name")
     population = clean_line(data.get("population"))
     if len(population) > POPULATION_LIMIT:
@@ -85,8 +85,9 @@ def _clean(network_id: int, data: dict, checks: Checks, current: Workstream | No
             "status": status, "start_date": start, "end_date": end, "lead_partner_id": lead.id if lead else None}
 
 
-def _name_taken(name: str, workstream_id: int | None) -> bool:
-    statement = select(Workstream.id).where(func.lower(Workstream.name) == name.lower())
+def _name_taken(network_id: int, name: str, workstream_id: int | None) -> bool:
+    statement = select(Workstream.id).where(Workstream.network_id == network_id,
+                                            func.lower(Workstream.name) == name.lower())
     if workstream_id is not None:
         statement = statement.where(Workstream.id != workstream_id)
     return db.session.execute(statement.limit(1)).first() is not None
