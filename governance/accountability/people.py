@@ -29,6 +29,28 @@ class Accountabilities:
     def is_empty(self) -> bool:
         return not (self.assignments or self.roles or self.partner_assignments or self.leads)
 
+    def rows(self) -> list["Row"]:
+        """Everything in one list, for one paged table: the person's own first, then their organisation's."""
+        own = [Row(a.workstream.name, "accountability.workstream", {"workstream_id": a.workstream_id},
+                   a.role_enum.label, "You", a.valid_from) for a in self.assignments]
+        roles = [Row(a.role_name, "accountability.lead_role", {"lead_role_id": a.lead_role_id}, "Lead role",
+                     "You" if a.membership_id else a.holder_name, a.term_start, a.term_end) for a in self.roles]
+        partner = self.partner.name if self.partner else ""
+        theirs = [Row(a.workstream.name, "accountability.workstream", {"workstream_id": a.workstream_id},
+                      a.role_enum.label, a.party_name or partner, a.valid_from) for a in self.partner_assignments]
+        return own + roles + theirs
+
+
+@dataclass
+class Row:
+    what: str  # the workstream or the lead role
+    endpoint: str
+    values: dict
+    role: str  # Accountable, Responsible, ... or Lead role
+    who: str  # "You", or the partner (and person) named
+    since: date
+    term_end: date | None = None
+
 
 def _led_by(partner_id: int) -> list[Workstream]:
     return list(db.session.execute(select(Workstream).where(Workstream.lead_partner_id == partner_id)

@@ -152,7 +152,7 @@ def gaps_page():
 @requires(Permission.WORKSTREAMS_VIEW)
 def mine():
     found = people.member_accountabilities(g.membership, clock.today())
-    return render_template("accountability/mine.html", found=found)
+    return render_template("accountability/mine.html", found=found, page=page_of(found.rows()))
 
 
 @bp.route(f"{BASE}/framework", methods=["POST"])

@@ -3,6 +3,7 @@
 import html
 import io
 import itertools
+import pathlib
 import re
 from datetime import date
 
@@ -378,7 +379,13 @@ def test_the_matrix_shows_letters_per_partner_a_phone_list_and_any_date(client, 
     grid = html[html.index('class="accord-matrix-grid"'):html.index('class="accord-matrix-list"')]
     assert "Riverside Community Trust" in grid and "Riverside Medical Centre" in grid
     assert re.search(r">C</span><span class=\"nhsuk-u-visually-hidden\">Consulted", grid)
-    assert "Named members" not in grid  # Dr Raman is accountable for the practice: in its column
+    assert "Dr Priya Raman" not in grid  # accountable for the practice: in its column
+    factories.make_assignment(setup["workstream"], "I", membership=factories.make_member(_network(), user=(
+        factories.make_user(full_name="Joan Pritchard"))), valid_from=date(2026, 6, 1))
+    db.session.commit()
+    html = client.get(f"{BASE}/matrix").get_data(as_text=True)
+    grid = html[html.index('class="accord-matrix-grid"'):html.index('class="accord-matrix-list"')]
+    assert re.search(r"Joan Pritchard <span class=\"accord-raci accord-raci--i\"><span aria-hidden=\"true\">I", grid)
     phone = text_of(client.get(f"{BASE}/matrix"))
     assert "Accountable Dr Priya Raman (Riverside Medical Centre)" in phone
     march = client.get(f"{BASE}/matrix?as_of[day]=1&as_of[month]=3&as_of[year]=2026").get_data(as_text=True)
@@ -422,8 +429,12 @@ def test_my_accountabilities_on_the_page_and_the_overview(client, login_as, setu
     member = setup["member"]
     client.post("/sign-in", data={"email": member.user.email, "password": factories.PASSWORD})
     page = text_of(client.get(f"{BASE}/mine"))
-    assert "Workstream Virtual ward Your role Accountable Since 5 January 2026" in page
-    assert "You do not hold a lead role." in page
+    assert "Virtual ward Role Accountable Who You Since 5 January 2026" in page
+    factories.make_appointment(factories.standard_role(_network(), "chair"), membership=member,
+                               term_start=date(2026, 4, 1), term_end=date(2027, 3, 31))
+    db.session.commit()
+    page = text_of(client.get(f"{BASE}/mine"))
+    assert "Chair Role Lead role Who You Since 1 April 2026 Term ends 31 March 2027" in page
     assert "Accountable for Virtual ward" in text_of(client.get("/n/riverside-test/"))
     observer = factories.make_member(_network(), "observer")
     db.session.commit()
@@ -511,3 +522,36 @@ def test_the_framework_pdf_is_made_by_the_worker_issued_and_archived(client, log
                      "Dr Priya Raman (Riverside Medical Centre)5 January 202631 May 2026Decision: not recorded",
                      "4. Open gaps", "Nobody holds the role of Clinical Director."):
         assert expected in text, expected
+
+
+def test_a_stale_lead_role_form_overwrites_nothing(client, login_as, setup):
+    login_as("board_secretary")
+    role = setup["role"]
+    opened_at = role.version
+    role.description = "Saved by a colleague"
+    db.session.commit()
+    response = client.post(f"{BASE}/lead-roles/{role.id}/edit", data={"description": "Mine", "version": opened_at})
+    assert response.status_code == 200 and "Saved by a colleague" in text_of(response)
+    db.session.expire_all()
+    assert role.description == "Saved by a colleague"
+
+
+def test_other_modules_add_sections_to_a_workstreams_page(client, login_as, setup, app):
+    from governance.accountability import sections
+
+    app.jinja_loader.loaders[0].searchpath.append(str(pathlib.Path(__file__).parent / "templates"))  # the partial
+    loaded = []
+
+    def load(workstream):
+        loaded.append(workstream.id)
+        return {"said": "Patients asked for weekend visits"}
+
+    sections.register(sections.WorkstreamSection(key="feedback", title="What patients said",
+                                                 template="accountability_test/_section.html", load=load))
+    try:
+        login_as("board_member")
+        page = text_of(client.get(f"{BASE}/workstreams/{setup['workstream'].id}"))
+    finally:
+        sections._SECTIONS.pop("feedback")
+    assert loaded == [setup["workstream"].id]
+    assert "What patients said Patients asked for weekend visits in Virtual ward" in page
