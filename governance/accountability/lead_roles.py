@@ -230,6 +230,8 @@ def appoint(role: LeadRole, data: dict, actor: User | None) -> LeadRoleAppointme
         network_id=role.network_id, lead_role_id=role.id, membership_id=member.id if member else None,
         person_name="" if member else person, partner_id=partner.id if partner else None, term_start=start,
         term_end=end, note=clean_text(data.get("note"))[:NOTE_LIMIT], recorded_by_id=actor.id if actor else None)
+    # In memory too, so that the audit trail names them when the row is first written.
+    appointment.lead_role, appointment.membership, appointment.partner = role, member, partner
     db.session.add(appointment)
     db.session.flush()
     return appointment

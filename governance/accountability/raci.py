@@ -124,6 +124,8 @@ def _new_assignment(workstream, role, partner, member, day, data, actor) -> Work
         network_id=workstream.network_id, workstream_id=workstream.id, role=role.value,
         partner_id=partner.id if partner else None, membership_id=member.id if member else None,
         valid_from=day, note=clean_text(data.get("note"))[:NOTE_LIMIT], recorded_by_id=actor.id if actor else None)
+    # In memory too, so that the audit trail names them when the row is first written.
+    assignment.workstream, assignment.partner, assignment.membership = workstream, partner, member
     db.session.add(assignment)
     db.session.flush()
     return assignment

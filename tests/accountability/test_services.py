@@ -130,6 +130,11 @@ def test_a_change_of_accountable_ends_the_last_one_the_day_before_and_history_an
     assert raci.accountable_on(workstream, date(2026, 1, 4)) is None  # before the first
     assert [a.id for a in open_accountables(workstream)] == [second.id]
     assert str(second) == "Riverside Community Trust: accountable for Virtual ward from 1 June 2026"
+    trail = {(e.action, e.entity_id): e for e in db.session.execute(
+        select(AuditEntry).where(AuditEntry.entity_type == "WorkstreamAssignment")).scalars()}
+    assert trail[("create", second.id)].summary == str(second)
+    assert trail[("update", first.id)].changes["valid_to"] == [None, "2026-06-01"]
+    assert dict(saved_details(first))["Until"] == "1 June 2026" and dict(saved_details(first))["Role"] == "Accountable"
 
 
 def test_the_same_accountable_again_or_one_starting_before_the_current_is_refused(workstream, practice, trust):
@@ -257,6 +262,9 @@ def test_appointing_and_reappointing_keeps_every_term_and_answers_by_date(networ
     assert lead_roles.holder_on(role, date(2024, 9, 30)) is None
     assert lead_roles.status_of(role, renewed, TODAY) == RoleStatus.FILLED
     assert str(renewed) == "Dr Priya Raman: Caldicott Guardian from 23 November 2026"
+    created = db.session.execute(select(AuditEntry).where(AuditEntry.entity_type == "LeadRoleAppointment",
+                                                          AuditEntry.entity_id == renewed.id)).scalar_one()
+    assert created.summary == str(renewed)
 
 
 def test_a_holder_is_a_member_or_a_named_person_not_both_and_terms_run_forwards(network, member):
