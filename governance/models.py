@@ -1,5 +1,11 @@
 """Imports every model so that SQLAlchemy and Alembic see the whole schema."""
 
+from governance.accountability.models import (  # noqa: F401
+    LeadRole,
+    LeadRoleAppointment,
+    Workstream,
+    WorkstreamAssignment,
+)
 from governance.auth.models import LoginAttempt, PasswordResetToken, User  # noqa: F401
 from governance.core.audit import AuditEntry  # noqa: F401
 from governance.core.ledger import LedgerEntry  # noqa: F401

@@ -25,6 +25,7 @@ BLUEPRINTS = [
     "governance.documents.views",
     "governance.partners.views",
     "governance.mous.views",
+    "governance.accountability.views",
     "governance.dashboard.views",
 ]
 

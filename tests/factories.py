@@ -171,3 +171,75 @@ def drop_append_only_guard(table: str) -> None:
         db.session.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_update"))
     else:
         db.session.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
+
+
+def make_workstream(network: Network, **kw):
+    """An active workstream (no RACI yet)."""
+    from datetime import date
+
+    from governance.accountability.models import Workstream
+
+    values = {"network_id": network.id, "name": f"Workstream {next(_seq)}", "status": "active",
+              "start_date": date(2025, 4, 1), "population": "Adults registered with the practices"}
+    values.update(kw)
+    workstream = Workstream(**values)
+    db.session.add(workstream)
+    db.session.flush()
+    return workstream
+
+
+def make_assignment(workstream, role: str = "R", partner: Partner | None = None,
+                    membership: Membership | None = None, valid_from=None, valid_to=None, **kw):
+    """A RACI assignment of a workstream (default: from 1 April 2025, open); a partner is made if nobody is named."""
+    from datetime import date
+
+    from governance.accountability.models import WorkstreamAssignment
+
+    if partner is None and membership is None:
+        partner = make_partner(db.session.get(Network, workstream.network_id))
+    assignment = WorkstreamAssignment(
+        network_id=workstream.network_id, workstream_id=workstream.id, role=role,
+        partner_id=partner.id if partner else None, membership_id=membership.id if membership else None,
+        valid_from=valid_from or date(2025, 4, 1), valid_to=valid_to, **kw)
+    db.session.add(assignment)
+    db.session.flush()
+    return assignment
+
+
+def standard_role(network: Network, key: str = "caldicott_guardian"):
+    """One of the standard lead roles every network starts with."""
+    from sqlalchemy import select
+
+    from governance.accountability.models import LeadRole
+
+    return db.session.execute(select(LeadRole).where(LeadRole.network_id == network.id, LeadRole.key == key)
+                              .execution_options(all_networks=True)).scalar_one()
+
+
+def make_lead_role(network: Network, **kw):
+    """One of the network's own lead roles."""
+    from governance.accountability.models import LeadRole
+
+    values = {"network_id": network.id, "name": f"Lead role {next(_seq)}", "required": True}
+    values.update(kw)
+    role = LeadRole(**values)
+    db.session.add(role)
+    db.session.flush()
+    return role
+
+
+def make_appointment(role, membership: Membership | None = None, person_name: str = "", term_start=None,
+                     term_end=None, **kw):
+    """Someone holding a lead role (default: a named person from 1 April 2025, term to 31 March 2028)."""
+    from datetime import date
+
+    from governance.accountability.models import LeadRoleAppointment
+
+    appointment = LeadRoleAppointment(
+        network_id=role.network_id, lead_role_id=role.id, membership_id=membership.id if membership else None,
+        person_name=person_name or ("" if membership else f"Named Person {next(_seq)}"),
+        term_start=term_start or date(2025, 4, 1),
+        term_end=term_end if term_end is not None else date(2028, 3, 31), **kw)
+    db.session.add(appointment)
+    db.session.flush()
+    return appointment
