@@ -1,6 +1,12 @@
 """Imports every model so that SQLAlchemy and Alembic see the whole schema."""
 
-from governance.auth.models import LoginAttempt, PasswordResetToken, User  # noqa: F401
+from governance.auth.models import (  # noqa: F401
+    LoginAttempt,
+    PasswordResetRequest,
+    PasswordResetToken,
+    User,
+    UserSession,
+)
 from governance.core.audit import AuditEntry  # noqa: F401
 from governance.core.once import FormSubmission  # noqa: F401
 from governance.core.outbox import OutboxAttachment, OutboxMessage  # noqa: F401
