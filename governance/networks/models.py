@@ -133,6 +133,12 @@ class Invitation(NetworkScoped, Audited, db.Model):
     invited_by: Mapped[User | None] = relationship()
 
     @property
+    def role_label(self) -> str:
+        from governance.core.permissions import Role
+
+        return Role(self.role).label
+
+    @property
     def status(self) -> str:
         if self.accepted_at:
             return "Accepted"
