@@ -176,7 +176,7 @@ def is_unique_violation(error: IntegrityError) -> bool:
     original = getattr(error, "orig", None)
     if getattr(original, "sqlstate", None) == "23505":  # PostgreSQL unique_violation
         return True
-    return type(original).__module__.startswith("sqlite3") and str(original).startswith("UNIQUE constraint")
+    return str(original).startswith("UNIQUE constraint failed")  # SQLite's words
 
 
 def _integrity_error(error: IntegrityError):

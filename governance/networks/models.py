@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from governance.auth.models import User
 from governance.core import clock
 from governance.core.db import Audited, NetworkScoped, Timestamped, UTCDateTime, Versioned, network_link
+from governance.core.permissions import ROLE_LABELS
 from governance.extensions import db
 
 
@@ -33,6 +34,9 @@ CARE_MODEL_LABELS = {
     CareModel.ICS: "Integrated care system (ICS)",
     CareModel.OTHER: "Other",
 }
+
+
+ROLE_WORDS = {role.value: label for role, label in ROLE_LABELS.items()}
 
 
 class Network(Audited, Versioned, Timestamped, db.Model):
@@ -71,8 +75,11 @@ class Membership(NetworkScoped, Audited, Versioned, Timestamped, db.Model):
     __table_args__ = (UniqueConstraint("network_id", "user_id"), network_link("partner_id", "partners"))
     audit_exclude = ("updated_at", "version", "last_used_at")
     record_label = "Membership"
-    field_labels = {"role_label": "Role", "job_title": "Job title", "partner_name": "Partner organisation",
-                    "is_authorised_signatory": "Authorised signatory", "active": "Active"}
+    field_labels = {"role": "Role", "job_title": "Job title", "partner_id": "Partner organisation",
+                    "is_authorised_signatory": "Authorised signatory", "active": "Can use this network",
+                    "deactivated_at": "Deactivated"}
+    value_labels = {"role": ROLE_WORDS}
+    linked_fields = {"partner_id": "partner"}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
@@ -112,6 +119,12 @@ class Invitation(NetworkScoped, Audited, db.Model):
     __tablename__ = "invitations"
     __table_args__ = (network_link("partner_id", "partners"),)
     audit_exclude = ("token_hash",)
+    record_label = "Invitation"
+    field_labels = {"email": "Email address", "full_name": "Full name", "role": "Role",
+                    "partner_id": "Partner organisation", "is_authorised_signatory": "Authorised signatory",
+                    "expires_at": "Expires", "accepted_at": "Accepted", "revoked_at": "Withdrawn"}
+    value_labels = {"role": ROLE_WORDS}
+    linked_fields = {"partner_id": "partner"}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), index=True)
