@@ -80,7 +80,8 @@ def test_a_pdf_changed_in_the_database_is_refused_and_flagged(app, client, netwo
     db.session.execute(text("UPDATE issued_documents SET pdf = :forged WHERE id = :id"),
                        {"forged": b"%PDF-1.7 forged", "id": document.id})
     db.session.commit()
-    for url in (f"/n/{network.slug}/documents/{document.id}.pdf", f"/n/{network.slug}/documents/{document.id}/download"):
+    base = f"/n/{network.slug}/documents/{document.id}"
+    for url in (f"{base}.pdf", f"{base}/download"):
         response = client.get(url)
         assert response.status_code == 500 and b"forged" not in response.data
         assert "This document failed its check" in response.get_data(as_text=True)
