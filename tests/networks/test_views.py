@@ -429,3 +429,60 @@ def test_a_patient_sees_no_one_elses_email_or_phone_on_these_pages(client, netwo
         for secret in ("@elmtree.example", "01632 960 123", "invited@example.org", rep.user.email):
             assert secret not in page, (url, secret)
     assert patient.user.email in client.get("/sign-out").get_data(as_text=True)  # their own, on their page
+
+
+# --- the overview ---------------------------------------------------------------------------------
+
+
+def test_each_role_sees_the_overview_cards_meant_for_it(app, client, network, login_as):
+    from governance.core import cards
+
+    tried = []
+
+    def load(membership):
+        tried.append(membership.role)
+        return {}
+
+    for key, audience in (("t_staff", cards.STAFF), ("t_all", cards.EVERYONE)):
+        cards.register(cards.DashboardCard(key=key, template="networks/_test_card.html", load=load,
+                                           audience=audience))
+    app.jinja_loader.loaders[0].searchpath.append(str(_card_templates()))
+    try:
+        login_as("patient_panel_member")
+        page = client.get(f"/n/{network.slug}/").get_data(as_text=True)
+        assert "Test card t_all" in page and "Test card t_staff" not in page
+        assert "Registered population" not in page  # the population warning is for staff
+        assert tried.count("patient_panel_member") == 1  # a card not for them is not even loaded
+        client.post("/sign-out")
+        login_as("board_secretary")
+        page = client.get(f"/n/{network.slug}/").get_data(as_text=True)
+        assert "Test card t_all" in page and "Test card t_staff" in page and "Registered population" in page
+    finally:
+        cards._CARDS.pop("t_staff")
+        cards._CARDS.pop("t_all")
+
+
+def _card_templates():
+    import pathlib
+    import tempfile
+
+    folder = pathlib.Path(tempfile.mkdtemp()) / "networks"
+    folder.mkdir()
+    (folder / "_test_card.html").write_text("<p>Test card {{ card.key }}</p>")
+    return folder.parent
+
+
+def test_a_patient_panel_members_overview_is_plain_and_short(client, network, login_as):
+    network.ods_code = "U12345"
+    network.footprint = "The Riverside valley towns."
+    db.session.commit()
+    login_as("patient_panel_member")
+    page = client.get(f"/n/{network.slug}/").get_data(as_text=True)
+    assert "You are a member of the patient panel" in page and "The Riverside valley towns." in page
+    for staff_detail in ("U12345", "ODS code", "Financial year", "Edit the network profile",
+                         "Population outside the expected size"):
+        assert staff_detail not in page
+    client.post("/sign-out")
+    login_as("board_member")
+    page = client.get(f"/n/{network.slug}/").get_data(as_text=True)
+    assert "U12345" in page and "Financial year" in page
