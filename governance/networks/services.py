@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import abort, current_app, g, session
+from flask import abort, current_app, g, request, session
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -47,12 +47,19 @@ def load_request_network():
 
 
 def _note_network_used(membership: Membership) -> None:
-    """Remember which network the member opened last (written once per switch, not every page)."""
-    if session.get(LAST_NETWORK_KEY) == membership.network_id:
+    """Remember the network a member moved to (from the chooser, or from another network's pages).
+
+    Written once per switch, in its own short transaction; the first page of a visit (where signing
+    in took them, or a bookmark) writes nothing.
+    """
+    previous = session.get(LAST_NETWORK_KEY)
+    if previous == membership.network_id:
         return
     session[LAST_NETWORK_KEY] = membership.network_id
+    if previous is None and not request.args.get("chosen"):
+        return
     table = Membership.__table__
-    with db.engine.begin() as connection:  # its own short transaction: no version bump, no audit entry
+    with db.engine.begin() as connection:  # no version bump, no audit entry: not a change to the role
         connection.execute(table.update().where(table.c.id == membership.id)
                            .values(last_used_at=clock.now(), updated_at=table.c.updated_at))
 
