@@ -6,7 +6,13 @@ from governance.accountability.models import (  # noqa: F401
     Workstream,
     WorkstreamAssignment,
 )
-from governance.auth.models import LoginAttempt, PasswordResetToken, User  # noqa: F401
+from governance.auth.models import (  # noqa: F401
+    LoginAttempt,
+    PasswordResetRequest,
+    PasswordResetToken,
+    User,
+    UserSession,
+)
 from governance.core.audit import AuditEntry  # noqa: F401
 from governance.core.ledger import LedgerEntry  # noqa: F401
 from governance.core.once import FormSubmission  # noqa: F401

@@ -1,12 +1,16 @@
 """The archive of issued documents: PDFs exactly as issued, with their SHA-256."""
 
 import hashlib
+import re
 
-from sqlalchemy import select
+from flask import current_app, has_request_context
+from flask_login import current_user
+from sqlalchemy import false, insert, select
 from sqlalchemy.orm import undefer
 
 from governance.auth.models import User
-from governance.core import ledger
+from governance.core import clock, ledger, tenancy
+from governance.core.audit import AuditEntry
 from governance.core.pdf import render_pdf
 from governance.documents.models import IssuedDocument
 from governance.extensions import db
@@ -64,10 +68,15 @@ def _stored_content(document_id: int) -> dict | None:
 ledger.register_subject("IssuedDocument", _stored_content)
 
 
+KIND = re.compile(r"^[a-z0-9_]{1,60}$")
+FAILED_CHECK = "failed_integrity_check"
+
+
 def documents_query(kind: str | None = None):
+    """This network's issued documents, newest first; a kind that cannot exist matches nothing."""
     query = select(IssuedDocument).order_by(IssuedDocument.generated_at.desc(), IssuedDocument.id.desc())
     if kind:
-        query = query.where(IssuedDocument.kind == kind)
+        query = query.where(IssuedDocument.kind == kind if KIND.match(kind) else false())
     return query
 
 
@@ -79,4 +88,31 @@ def load_with_pdf(document_id: int) -> IssuedDocument | None:
 
 def verify(document: IssuedDocument) -> bool:
     """Whether the stored bytes still match the SHA-256 taken when the document was issued."""
-    return hashlib.sha256(document.pdf).hexdigest() == document.sha256
+    return hashlib.sha256(document.pdf or b"").hexdigest() == document.sha256
+
+
+def checked_pdf(document: IssuedDocument) -> bytes | None:
+    """The archived bytes if they still match their SHA-256; otherwise None, and the failure is
+    logged for the site admins and written to the audit trail (in its own transaction, so it stays
+    although the request that found it fails)."""
+    if verify(document):
+        return document.pdf
+    current_app.logger.error("Issued document %s (%s) of network %s no longer matches its SHA-256 %s: "
+                             "refused", document.id, document.title, document.network_id, document.sha256)
+    user = current_user if has_request_context() and current_user.is_authenticated else None
+    with db.engine.begin() as connection:
+        connection.execute(insert(AuditEntry), [{
+            "network_id": document.network_id, "user_id": user.id if user else None, "created_at": clock.now(),
+            "action": FAILED_CHECK, "entity_type": "IssuedDocument", "entity_id": document.id,
+            "summary": f"{document.title}: its contents no longer match the fingerprint taken when it was "
+                       "issued; Accord refused to serve it", "changes": {}}])
+    return None
+
+
+def failed_checks(document_ids: list[int]) -> set[int]:
+    """Which of these documents have failed their integrity check (one query, for the list page)."""
+    if not document_ids:
+        return set()
+    return set(db.session.execute(select(AuditEntry.entity_id).where(
+        AuditEntry.network_id == tenancy.active_network_id(), AuditEntry.entity_type == "IssuedDocument",
+        AuditEntry.action == FAILED_CHECK, AuditEntry.entity_id.in_(document_ids))).scalars())
