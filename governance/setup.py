@@ -25,6 +25,7 @@ BLUEPRINTS = [
     "governance.documents.views",
     "governance.partners.views",
     "governance.mous.views",
+    "governance.meetings.views",
     "governance.dashboard.views",
 ]
 
