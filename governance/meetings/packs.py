@@ -22,7 +22,7 @@ from governance.documents import jobs
 from governance.documents.models import DocumentJob, JobStatus
 from governance.documents.services import archive_document
 from governance.extensions import db
-from governance.meetings import agenda, changes, papers
+from governance.meetings import agenda, changes, papers, times
 from governance.meetings.meeting_models import AgendaItem, Meeting, MeetingPack
 from governance.networks.models import Network
 
@@ -114,7 +114,7 @@ def _front(network: Network, meeting: Meeting, items: list[AgendaItem], after_is
         plan = _plan(meeting, items, front_pages)
         pdf = render_pdf(FRONT_TEMPLATE, title=f"Board pack: {meeting.title}", network_name=network.name,
                          meeting=meeting, board=meeting.board, plan=plan, planned_end=planned_end,
-                         after_issue=after_issue, with_pages=True)
+                         after_issue=after_issue, with_pages=True, hhmm=times.time_text)
         pages = len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
         if pages == front_pages:
             break
@@ -181,7 +181,8 @@ def agenda_pdf(network: Network, meeting: Meeting, items: list[AgendaItem], visi
             for item in visible]
     return render_pdf(AGENDA_TEMPLATE, title=f"Agenda: {meeting.title}", network_name=network.name,
                       meeting=meeting, board=meeting.board, plan=plan, planned_end=planned_end,
-                      after_issue=after_issue, with_pages=False, hidden=len(items) - len(visible))
+                      after_issue=after_issue, with_pages=False, hidden=len(items) - len(visible),
+                      hhmm=times.time_text)
 
 
 def request_or_reuse(network: Network, meeting: Meeting, actor: User | None) -> DocumentJob:

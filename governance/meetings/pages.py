@@ -43,6 +43,10 @@ class ItemRow:
         return self.item.position
 
     @property
+    def start_text(self) -> str:
+        return times.time_text(self.starts_at) if self.starts_at else ""
+
+    @property
     def inquorate(self) -> bool:
         return self.quorum is not None and not self.quorum.quorate
 
@@ -79,6 +83,18 @@ class MeetingPage:
         m = self.meeting
         return (self.my_seat is not None and not m.is_cancelled and not m.has_started
                 and self.my_status != AttendanceStatus.APOLOGIES)
+
+    @property
+    def start_text(self) -> str:
+        return times.time_text(self.meeting.starts_at)
+
+    @property
+    def end_text(self) -> str:
+        return times.time_text(self.meeting.ends_at)
+
+    @property
+    def planned_end_text(self) -> str:
+        return times.time_text(self.planned_end)
 
     @property
     def editable(self) -> bool:
