@@ -112,8 +112,9 @@ def _front(network: Network, meeting: Meeting, items: list[AgendaItem], after_is
     front_pages, pdf = 2, b""
     for _attempt in range(4):
         plan = _plan(meeting, items, front_pages)
+        total = front_pages + sum(paper.page_count for entry in plan for paper, _ in entry.papers)
         pdf = render_pdf(FRONT_TEMPLATE, title=f"Board pack: {meeting.title}", network_name=network.name,
-                         meeting=meeting, board=meeting.board, plan=plan, planned_end=planned_end,
+                         meeting=meeting, board=meeting.board, plan=plan, planned_end=planned_end, total_pages=total,
                          after_issue=after_issue, with_pages=True, hhmm=times.time_text)
         pages = len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
         if pages == front_pages:
@@ -131,15 +132,16 @@ def merge(front: bytes, plan: list[PackItem], contents: dict[int, bytes], report
     total = sum(len(entry.papers) for entry in plan) or 1
     done = 0
     for entry in plan:
+        for paper, _page in entry.papers:  # the pages first: a bookmark can only point at a page that exists
+            writer.append(io.BytesIO(contents[paper.id]), import_outline=False)
+            done += 1
+            if report is not None:
+                report(40 + 50 * done // total, f"Added paper {done} of {total}: {paper.title}")
         first = entry.papers[0][1] - 1 if entry.papers else AGENDA_PAGE
         label = f"{entry.number}. {entry.item.title}" + (" (withdrawn)" if entry.item.is_withdrawn else "")
         parent = writer.add_outline_item(label, first)
         for paper, page in entry.papers:
-            writer.append(io.BytesIO(contents[paper.id]), import_outline=False)
             writer.add_outline_item(paper.title, page - 1, parent=parent)
-            done += 1
-            if report is not None:
-                report(40 + 50 * done // total, f"Added paper {done} of {total}: {paper.title}")
     writer.page_mode = "/UseOutlines"
     output = io.BytesIO()
     writer.write(output)
