@@ -79,7 +79,7 @@ def new_paper(meeting_id, item_id):
               f"added to item {item.position}.")
         return _back(meeting, f"item-{item.id}")
     return render_template("meetings/paper_form.html", form=form, meeting=meeting, item=item,
-                           max_mb=papers.max_mb())
+                           max_size=papers.max_size_words())
 
 
 @bp.route(f"{MEETING}/papers/<int:paper_id>.pdf")

@@ -36,8 +36,10 @@ def max_bytes() -> int:
     return current_app.config.get("MEETING_PAPER_MAX_BYTES") or current_app.config["UPLOAD_MAX_BYTES"]
 
 
-def max_mb() -> int:
-    return max(1, max_bytes() // (1024 * 1024))
+def max_size_words() -> str:
+    """The size limit as people read it: '5 MB', or '100 KB' below a megabyte."""
+    limit = max_bytes()
+    return f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{max(1, limit // 1024)} KB"
 
 
 def _has_active_content(reader: pypdf.PdfReader) -> bool:
@@ -72,7 +74,7 @@ def check_pdf(data: bytes) -> int:
     if not data:
         raise ServiceError("The selected file is empty", FIELD)
     if len(data) > max_bytes():
-        raise ServiceError(f"The selected file must be smaller than {max_mb()} MB", FIELD)
+        raise ServiceError(f"The selected file must be smaller than {max_size_words()}", FIELD)
     if PDF_MAGIC not in data[:1024]:
         raise ServiceError("The selected file must be a PDF", FIELD)
     quiet = logging.getLogger("pypdf")

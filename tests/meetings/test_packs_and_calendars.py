@@ -138,7 +138,7 @@ def test_the_feed_has_the_boards_a_member_sits_on_and_a_reset_stops_the_old_addr
                                                                                     meeting):
     member = board_setup.seats["trust"].membership
     committee = factories.make_board(network, name="Finance subgroup", kind="subgroup")
-    other = factories.make_meeting(committee, day=date(2026, 12, 3))
+    factories.make_meeting(committee, day=date(2026, 12, 3))  # a committee the member is not on
     feed, token = calendars.new_feed_token(member)
     db.session.commit()
     assert db.session.get(CalendarFeed, feed.id).token_hash != token  # only its hash is kept

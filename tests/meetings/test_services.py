@@ -2,7 +2,7 @@
 issuing, attendance and the live quorum, the register, terms of reference."""
 
 import io
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import pypdf
 import pytest
@@ -27,7 +27,7 @@ from governance.meetings import (
     times,
 )
 from governance.meetings.access import viewer_for
-from governance.meetings.meeting_models import AgendaItem, MeetingPaper, MeetingStatus
+from governance.meetings.meeting_models import MeetingPaper, MeetingStatus
 from governance.meetings.models import TermsOfReference
 from tests import factories
 
@@ -327,7 +327,7 @@ def test_a_paper_too_large_is_refused_and_a_good_one_is_kept_whole(app, network)
     meeting = factories.make_meeting(factories.make_board(network))
     item = factories.make_item(meeting)
     big = factories.pdf_bytes(pages=40)
-    with pytest.raises(ServiceError, match="The selected file must be smaller than 1 MB"):
+    with pytest.raises(ServiceError, match="The selected file must be smaller than 1 KB"):
         papers.add_paper(meeting, item, Upload(big), "Finance report", "Finance lead", None)
     app.config["MEETING_PAPER_MAX_BYTES"] = None
     with pytest.raises(InputErrors) as error:
@@ -355,7 +355,7 @@ def test_issuing_on_time_freezes_the_agenda_tells_the_members_and_makes_the_pack
                               ).scalars().all()
     assert sorted(m.to_address for m in mail) == sorted(
         s.membership.user.email for s in board_setup.seats.values())
-    assert "Papers for Riverside board meeting on 10 December 2026" == mail[0].subject
+    assert mail[0].subject == "Papers for Riverside board meeting on 10 December 2026"
     with pytest.raises(ServiceError, match="already issued on 23 November 2026"):
         issuing.issue_papers(network, meeting, None)
 
