@@ -32,6 +32,17 @@ def snapshot(meeting: Meeting, items: list[AgendaItem]) -> dict:
     }
 
 
+def record_issue(meeting: Meeting, actor: User | None, at) -> Meeting:
+    """Record the agenda and papers as sent at a moment (the demo records past issues this way)."""
+    meeting.papers_issued_at = at
+    meeting.papers_issued_by_id = actor.id if actor else None
+    meeting.papers_issued_late = times.papers_deadline(meeting.starts_at, clock.local(at).date()).late
+    meeting.issued_snapshot = snapshot(meeting, agenda.items_of(meeting))
+    meeting.status = MeetingStatus.PAPERS_ISSUED.value
+    db.session.flush()
+    return meeting
+
+
 def issue_papers(network: Network, meeting: Meeting, actor: User | None, *, late_confirmed: bool = False
                  ) -> int:
     """Freeze the agenda and papers as sent, tell the members, and have the board pack made.
@@ -49,13 +60,7 @@ def issue_papers(network: Network, meeting: Meeting, actor: User | None, *, late
     deadline = times.papers_deadline(meeting.starts_at)
     if deadline.late and not late_confirmed:
         raise ServiceError(f"{deadline.words} Check the warning, then issue the papers again", "late_confirmed")
-    items = agenda.items_of(meeting)
-    meeting.papers_issued_at = clock.now()
-    meeting.papers_issued_by_id = actor.id if actor else None
-    meeting.papers_issued_late = deadline.late
-    meeting.issued_snapshot = snapshot(meeting, items)
-    meeting.status = MeetingStatus.PAPERS_ISSUED.value
-    db.session.flush()
+    record_issue(meeting, actor, clock.now())
     told = notices.papers_issued(meeting, deadline.late)
     audit.record_event(meeting, "papers issued", f"Papers for {meeting} issued to {told} members"
                        + (f", {deadline.clear_days} clear days before the meeting (late)" if deadline.late else ""),

@@ -413,8 +413,10 @@ def test_lists_cost_the_same_queries_however_many_meetings(client, login_as, net
     with count_queries() as many:
         page = html(client.get(BASE + path))
     assert few.count == many.count, many.statements
+    assert "&lt;" not in page  # links in the table are links, not escaped text
     if path != "/boards/":
         assert "Showing 1 to 25 of 30" in page
+        assert re.search(r'<a href="/n/riverside-test/meetings/\d+">Extra \d+</a>', page)
 
 
 def test_past_meetings_page_costs_the_same_queries(client, login_as, network, board_setup, count_queries,
