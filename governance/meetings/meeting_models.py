@@ -293,7 +293,7 @@ class MeetingAttendance(NetworkScoped, Audited, Timestamped, db.Model):
         return f"Attendance of {self.name or 'a member'}"
 
 
-class MeetingPack(NetworkScoped, db.Model):
+class MeetingPack(NetworkScoped, Audited, db.Model):
     """A board pack asked of the worker; once made, the archived document and what it was made from."""
 
     __tablename__ = "meeting_packs"
@@ -302,6 +302,7 @@ class MeetingPack(NetworkScoped, db.Model):
         network_link("job_id", "document_jobs"),
         network_link("document_id", "issued_documents"),
     )
+    record_label = "Board pack"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(Integer, index=True)
@@ -310,6 +311,9 @@ class MeetingPack(NetworkScoped, db.Model):
     # What the pack was made from (agenda, papers, times); a pack whose fingerprint is not current is stale.
     fingerprint: Mapped[str] = mapped_column(String(64))
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    def __str__(self) -> str:
+        return "Board pack" + (" (made)" if self.document_id else " (asked for)")
 
 
 class CalendarFeed(NetworkScoped, Audited, db.Model):
