@@ -8,6 +8,7 @@
 - Patient panel members and observers read only the papers of items marked public, and never see
   confidential items, even when they sit on the board (for example as a patient representative in
   attendance).
+- The video link is for those who organise the meeting or sit on the board, whatever their role.
 """
 
 from dataclasses import dataclass, field
@@ -51,6 +52,10 @@ class Viewer:
         if self.role in PUBLIC_PAPERS_ONLY:
             return False
         return self.sits_on(meeting.board_id, meeting.local_start.date())
+
+    def may_join(self, meeting: Meeting) -> bool:
+        """May see how to join (the video link): whoever organises it or sits on the board, whatever their role."""
+        return self.manages or self.sits_on(meeting.board_id, meeting.local_start.date())
 
     def sees_item(self, meeting: Meeting, item: AgendaItem) -> bool:
         return not item.confidential or self.reads_in_full(meeting)

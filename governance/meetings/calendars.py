@@ -40,7 +40,7 @@ def meeting_uid(meeting: Meeting, network: Network) -> str:
     return f"meeting-{meeting.id}.{network.slug}@{host}"
 
 
-def _event(meeting: Meeting, network: Network) -> Event:
+def _event(meeting: Meeting, network: Network, with_link: bool) -> Event:
     event = Event()
     event.add("uid", meeting_uid(meeting, network))
     event.add("dtstamp", clock.now())
@@ -54,7 +54,7 @@ def _event(meeting: Meeting, network: Network) -> Event:
     lines = [f"{meeting.board.name}, {network.name}."]
     if meeting.is_cancelled:
         lines.append(f"This meeting has been cancelled. {meeting.cancelled_reason}".strip())
-    if meeting.video_link:
+    if meeting.video_link and with_link:
         lines.append(f"Join online: {meeting.video_link}")
     lines.append(f"Agenda and papers: {link}")
     event.add("description", "\n\n".join(lines))
@@ -64,8 +64,8 @@ def _event(meeting: Meeting, network: Network) -> Event:
     return event
 
 
-def to_ics(meetings: list[Meeting], network: Network, name: str) -> bytes:
-    """A calendar of meetings, with the Europe/London time zone it uses."""
+def to_ics(meetings: list[Meeting], network: Network, name: str, with_links: bool = True) -> bytes:
+    """A calendar of meetings, with the Europe/London time zone it uses; video links only when `with_links`."""
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
@@ -75,7 +75,7 @@ def to_ics(meetings: list[Meeting], network: Network, name: str) -> bytes:
     calendar.add("x-wr-timezone", "Europe/London")
     calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
     for meeting in meetings:
-        calendar.add_component(_event(meeting, network))
+        calendar.add_component(_event(meeting, network, with_links))
     if meetings:
         days = [clock.local(m.starts_at).date() for m in meetings]
         calendar.add_missing_timezones(first_date=min(days) - timedelta(days=366),
@@ -83,9 +83,10 @@ def to_ics(meetings: list[Meeting], network: Network, name: str) -> bytes:
     return calendar.to_ical()
 
 
-def meeting_ics(meeting: Meeting) -> bytes:
+def meeting_ics(meeting: Meeting, with_link: bool = True) -> bytes:
+    """One meeting as a calendar file; the video link only for those who may join."""
     network = db.session.get(Network, meeting.network_id)
-    return to_ics([meeting], network, meeting.title)
+    return to_ics([meeting], network, meeting.title, with_link)
 
 
 # The personal feed ----------------------------------------------------------------------------

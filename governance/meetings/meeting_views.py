@@ -106,8 +106,9 @@ def apologies(meeting_id):
 @requires(Permission.MEETINGS_VIEW)
 def ics(meeting_id):
     meeting = meeting_or_404(meeting_id)
-    return Response(calendars.meeting_ics(meeting), mimetype="text/calendar", headers={
-        "Content-Disposition": f'attachment; filename="meeting-{meeting.id}.ics"'})
+    body = calendars.meeting_ics(meeting, with_link=viewer().may_join(meeting))
+    return Response(body, mimetype="text/calendar",
+                    headers={"Content-Disposition": f'attachment; filename="meeting-{meeting.id}.ics"'})
 
 
 @bp.route(f"{PREFIX}/<int:meeting_id>/as-issued")

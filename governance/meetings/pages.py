@@ -65,6 +65,7 @@ class MeetingPage:
     planned_end: datetime
     overrun_minutes: int
     reads_in_full: bool
+    may_join: bool
     manages: bool
     quorum: attendance.MeetingQuorum
     attendance: list[AttendanceGroup]
@@ -152,8 +153,8 @@ def meeting_page(meeting: Meeting, viewer: Viewer) -> MeetingPage:
     upcoming = not meeting.papers_issued and not meeting.is_cancelled and meeting.starts_at > clock.now()
     return MeetingPage(
         meeting=meeting, rows=rows, hidden_items=hidden, planned_end=planned_end, overrun_minutes=overrun,
-        reads_in_full=full, manages=viewer.manages, quorum=meeting_quorum, attendance=groups,
-        not_recorded=missing, guests=guests,
+        reads_in_full=full, may_join=viewer.may_join(meeting), manages=viewer.manages, quorum=meeting_quorum,
+        attendance=groups, not_recorded=missing, guests=guests,
         deadline=times.papers_deadline(meeting.starts_at) if upcoming else None,
         pack=packs.pack_state(meeting, items) if full and meeting.papers_issued else None,
         previous=scheduling.previous_meeting(meeting), my_seat=my_seat,
