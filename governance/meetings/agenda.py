@@ -18,7 +18,14 @@ from governance.core.locking import serialise_on
 from governance.core.text import clean_line, clean_text
 from governance.extensions import db
 from governance.meetings import times
-from governance.meetings.meeting_models import AgendaItem, ItemPurpose, Meeting, MeetingPaper, StandingItem
+from governance.meetings.meeting_models import (
+    AgendaItem,
+    ItemPurpose,
+    Meeting,
+    MeetingPaper,
+    MeetingStatus,
+    StandingItem,
+)
 
 MAX_MINUTES = 600
 
@@ -65,6 +72,8 @@ def _clean_item(data: dict) -> dict:
 def _check_open(meeting: Meeting) -> None:
     if meeting.is_cancelled:
         raise ServiceError("This meeting has been cancelled, so its agenda cannot be changed")
+    if meeting.status == MeetingStatus.HELD:
+        raise ServiceError("This meeting has been held, so its agenda is kept as it was")
 
 
 def _set_position(item: AgendaItem, position: int) -> None:

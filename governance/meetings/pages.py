@@ -101,6 +101,11 @@ class MeetingPage:
     def editable(self) -> bool:
         return self.manages and not self.meeting.is_cancelled
 
+    @property
+    def agenda_open(self) -> bool:
+        """Items can be added, changed, moved and withdrawn until the meeting is held."""
+        return self.meeting.status != MeetingStatus.HELD
+
 
 def _rows(meeting, items, viewer, after, meeting_quorum) -> tuple[list[ItemRow], int]:
     starts, _ = agenda.timings(meeting, items)

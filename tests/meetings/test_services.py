@@ -243,6 +243,10 @@ def test_a_meeting_is_held_only_once_it_has_started(network, board_setup, frozen
     frozen_clock.move_to(datetime(2026, 12, 10, 10, 5, tzinfo=UTC))
     scheduling.mark_held(meeting, None)
     assert meeting.status == MeetingStatus.HELD
+    with pytest.raises(ServiceError, match="has been held, so its agenda is kept as it was"):
+        factories.make_item(meeting)
+    with pytest.raises(ServiceError, match="already marked as held"):
+        scheduling.mark_held(meeting, None)
 
 
 # The agenda -------------------------------------------------------------------------------------
