@@ -103,6 +103,20 @@ def record_attendance(meeting: Meeting, entries: dict[int, dict], actor: User | 
     return meeting
 
 
+def everyone_present(meeting: Meeting) -> int:
+    """Record as present every member whose attendance is not yet recorded; returns how many."""
+    serialise_on(meeting)
+    if meeting.is_cancelled:
+        raise ServiceError("This meeting was cancelled, so there is no attendance to record")
+    recorded = {record.board_member_id for record in records_of(meeting)}
+    missing = [seat for seat in seats_for(meeting) if seat.id not in recorded]
+    for seat in missing:
+        db.session.add(MeetingAttendance(network_id=meeting.network_id, meeting_id=meeting.id, board_member_id=seat.id,
+                                         status=AttendanceStatus.PRESENT.value))
+    db.session.flush()
+    return len(missing)
+
+
 def add_guest(meeting: Meeting, name: str, role: str) -> MeetingAttendance:
     """Record someone in attendance who is not a member (a guest presenter, an officer)."""
     checks = Checks()

@@ -33,6 +33,15 @@ def attendance_page(meeting_id):
                            guest_form=GuestForm(formdata=None), confirm_form=ConfirmForm())
 
 
+@bp.route(f"{MEETING}/attendance/everyone-present", methods=["POST"])
+@requires(Permission.MEETINGS_MANAGE)
+def everyone_present(meeting_id):
+    meeting = meeting_or_404(meeting_id)
+    confirm(lambda: attendance.everyone_present(meeting),
+            lambda count: f"{count} member{'s' if count != 1 else ''} recorded as present. Change anyone who was not.")
+    return redirect(url_for("meetings.attendance_page", meeting_id=meeting.id))
+
+
 @bp.route(f"{MEETING}/attendance/guests", methods=["POST"])
 @requires(Permission.MEETINGS_MANAGE)
 def add_guest(meeting_id):

@@ -264,6 +264,11 @@ def _riverside(demo, pdfs):
          ("daniel.price@riverside.example", "member", True, "social_care")],
         {"minimum_present": 2})
     terms.save_draft(finance, terms.draft_text(finance), None, secretary)
+    coming = scheduling.create_meeting(network, {  # papers not yet issued: the secretary's overview says when
+        "board_id": governance.id, "day": today + timedelta(days=(3 - today.weekday()) % 7 + 14),
+        "start_time": "14:00", "end_time": "15:30", "place": "", "video_link": "https://meet.example/riverside-cgc"},
+        secretary)
+    _agenda(coming, [BUSINESS[1], BUSINESS[4]], pdfs, secretary)
     for committee, start in ((governance, "14:00"), (finance, "09:00")):
         meeting = scheduling.create_meeting(network, {
             "board_id": committee.id, "day": _second_thursday(*_month_before(today, 1)) - timedelta(days=7),

@@ -67,7 +67,7 @@ ROUTES = [
     ("POST", "/{meeting}/items/{item}/papers/new", "manage"), ("POST", "/{meeting}/papers/{paper}/remove", "manage"),
     ("GET", "/{meeting}/issue", "manage"), ("POST", "/{meeting}/issue", "manage"),
     ("GET", "/{meeting}/attendance", "manage"), ("POST", "/{meeting}/attendance", "manage"),
-    ("POST", "/{meeting}/attendance/guests", "manage"),
+    ("POST", "/{meeting}/attendance/guests", "manage"), ("POST", "/{meeting}/attendance/everyone-present", "manage"),
     ("POST", "/{meeting}/attendance/guests/{guest}/remove", "manage"),
     ("GET", "/boards/", "view"), ("GET", "/boards/new", "manage"), ("POST", "/boards/new", "manage"),
     ("GET", "/boards/{board}", "view"), ("GET", "/boards/{board}/edit", "manage"),
@@ -238,6 +238,9 @@ def test_secretary_schedules_builds_issues_and_records_attendance(client, login_
 
     seats = board_setup.seats
     winter = item.id
+    client.post(f"{BASE}/{meeting_id}/attendance/everyone-present")
+    page = html(client.get(f"{BASE}/{meeting_id}/attendance"))
+    assert "5 members recorded as present." in page and page.count('value="present" checked') == 5
     data = {f"status_{seat.id}": "present" for seat in seats.values()}
     data[f"status_{seats['trust'].id}"] = "apologies"
     data[f"left_{seats['gp'].id}"] = str(winter)
