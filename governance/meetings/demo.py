@@ -180,27 +180,31 @@ def _agenda(meeting, business: list[tuple], pdfs, secretary) -> None:
                              presenter.split(",")[0], secretary)
 
 
-def _held(meeting, seats, secretary, *, apologies=(), left=None) -> None:
+def _periods(seats: dict) -> dict:
+    """key -> (seat id, from, to), read once: the services re-read records after each lock."""
+    return {key: (seat.id, seat.from_date, seat.to_date) for key, seat in seats.items()}
+
+
+def _held(meeting, periods, secretary, *, apologies=(), left=None) -> None:
     """Papers issued a week before, the attendance recorded, the meeting marked as held."""
+    day = meeting.local_start.date()
     issuing.record_issue(meeting, secretary, meeting.starts_at - timedelta(days=7))
     items = agenda.items_of(meeting)
     entries = {}
-    for key, seat in seats.items():
-        if not seat.sits_on(meeting.local_start.date()):
-            continue
-        status = "apologies" if key in apologies else "present"
-        entries[seat.id] = {"status": status, "deputy_name": ""}
+    for key, (seat_id, start, end) in periods.items():
+        if start <= day and (end is None or day <= end):
+            entries[seat_id] = {"status": "apologies" if key in apologies else "present", "deputy_name": ""}
     if left is not None:
         who, at_title = left
-        entries[seats[who].id]["left_at_item_id"] = next(i.id for i in items if i.title == at_title)
+        entries[periods[who][0]]["left_at_item_id"] = next(i.id for i in items if i.title == at_title)
     attendance.record_attendance(meeting, entries, secretary)
     meeting.status = MeetingStatus.HELD.value
     db.session.flush()
 
 
 def _board_year(network, board, seats, secretary, pdfs, today: date):
-    """A board meeting on the second Thursday of each of the last twelve months, and the next one."""
-    meetings = []
+    """A board meeting on the second Thursday of each of the last twelve months."""
+    meetings, periods = [], _periods(seats)
     for back in range(12, 0, -1):
         year, month = _month_before(today, back - 1)
         day = _second_thursday(year, month)
@@ -214,7 +218,7 @@ def _board_year(network, board, seats, secretary, pdfs, today: date):
             picks.append(("Harbour Lane premises lease", "decision", 20, "Dr Priya Raman", "Premises lease", True))
         _agenda(meeting, picks, pdfs, secretary)
         absent = ("marsh", "okonjo", "oduya", "price") if back == 4 else (("ito",) if back % 3 == 0 else ())
-        _held(meeting, seats, secretary, apologies=absent,
+        _held(meeting, periods, secretary, apologies=absent,
               left=("hale", "Harbour Lane premises lease") if back == 4 else None)
         meetings.append(meeting)
     return meetings
@@ -275,7 +279,8 @@ def _riverside(demo, pdfs):
             "start_time": start, "end_time": "15:30" if start == "14:00" else "10:30", "place": "",
             "video_link": f"https://meet.example/riverside-{committee.id}"}, secretary)
         _agenda(meeting, [BUSINESS[1] if committee is governance else BUSINESS[0]], pdfs, secretary)
-        _held(meeting, {s.id: s for s in boards.seats_on(committee.id, meeting.local_start.date())}, secretary)
+        _held(meeting, _periods({s.id: s for s in boards.seats_on(committee.id, meeting.local_start.date())}),
+              secretary)
 
 
 def _northgate(demo, pdfs):
@@ -296,7 +301,7 @@ def _northgate(demo, pdfs):
         "board_id": board.id, "day": _second_thursday(*_month_before(today, 1)), "start_time": "13:00",
         "end_time": "14:00", "place": "Northgate Surgery meeting room", "video_link": ""}, secretary)
     _agenda(last, [BUSINESS[0]], pdfs, secretary)
-    _held(last, seats, secretary)
+    _held(last, _periods(seats), secretary)
     scheduling.create_meeting(network, {
         "board_id": board.id, "day": _second_thursday(*_month_before(today, -1)), "start_time": "13:00",
         "end_time": "14:00", "place": "Northgate Surgery meeting room", "video_link": ""}, secretary)
