@@ -109,6 +109,8 @@ def remove_paper(meeting_id, paper_id):
 @requires(Permission.MEETINGS_MANAGE)
 def issue(meeting_id):
     meeting = scheduling.load_meeting(meeting_or_404(meeting_id))
+    if request.method == "GET" and meeting.papers_issued:
+        return _back(meeting, "agenda")
     deadline = times.papers_deadline(meeting.starts_at)
     form = IssueForm(late_confirmed="yes" if deadline.late else "")
     told = submit(form, lambda: issuing.issue_papers(tenancy.current_network(), meeting, current_user,
@@ -119,6 +121,15 @@ def issue(meeting_id):
         return _back(meeting, "papers")
     return render_template("meetings/issue.html", form=form, meeting=meeting, deadline=deadline,
                            summary=issuing.issue_summary(meeting))
+
+
+@bp.route(f"{MEETING}/send-update", methods=["POST"])
+@requires(Permission.MEETINGS_MANAGE)
+def send_update(meeting_id):
+    meeting = meeting_or_404(meeting_id)
+    confirm(lambda: issuing.send_update(meeting, current_user),
+            lambda told: f"The members have been told what changed since the papers were issued ({told} told).")
+    return _back(meeting, "agenda")
 
 
 # The board pack and the agenda ----------------------------------------------------------------

@@ -10,7 +10,7 @@ from governance.core.errors import ServiceError
 from governance.core.formatting import format_date
 from governance.core.locking import serialise_on
 from governance.extensions import db
-from governance.meetings import agenda, notices, packs, times
+from governance.meetings import agenda, changes, notices, packs, times
 from governance.meetings.meeting_models import AgendaItem, Meeting, MeetingStatus
 from governance.networks.models import Network
 
@@ -80,3 +80,27 @@ def issue_summary(meeting: Meeting) -> dict:
                                      and not item.current_papers and not item.standing_key],
         "recipients": notices.recipients(meeting),
     }
+
+
+def changes_in_words(meeting: Meeting) -> list[str]:
+    """Every change since the papers were issued, one line each, for the update sent to the members."""
+    after = changes.changes_since_issue(meeting, agenda.items_of(meeting))
+    lines = []
+    for item in agenda.items_of(meeting):
+        lines += [f"Item {item.position}, {item.title}: {note}" for note in after.items.get(item.id, [])]
+        lines += [f"Item {item.position}, {item.title}, paper \"{paper.title}\": {after.papers[paper.id]}"
+                  for paper in item.papers if paper.id in after.papers]
+    return lines
+
+
+def send_update(meeting: Meeting, actor: User | None) -> int:
+    """Tell the members about every change since the papers were issued; returns how many were told."""
+    if not meeting.papers_issued or meeting.is_cancelled:
+        raise ServiceError("Updates are sent once the papers have been issued, for a meeting going ahead")
+    lines = changes_in_words(meeting)
+    if not lines:
+        raise ServiceError("Nothing has changed since the papers were issued")
+    told = notices.papers_updated(meeting, lines)
+    audit.record_event(meeting, "update sent", f"Update on {meeting} sent to {told} members",
+                       {"changes": lines})
+    return told

@@ -52,3 +52,8 @@ def meeting_changed(meeting: Meeting) -> int:
 
 def meeting_cancelled(meeting: Meeting) -> int:
     return _send(meeting, "meeting_cancelled", attach_calendar=True, reason=meeting.cancelled_reason)
+
+
+def papers_updated(meeting: Meeting, changes: list[str]) -> int:
+    """Tell the members what changed since the papers were issued (a late paper, a moved item)."""
+    return _send(meeting, "meeting_papers_updated", changes=changes, meeting_day=format_date(meeting.local_start))

@@ -11,6 +11,7 @@ from icalendar import Calendar
 from sqlalchemy import func, select
 
 from governance.core import tenancy
+from governance.core.outbox import OutboxMessage
 from governance.documents.models import IssuedDocument
 from governance.extensions import db
 from governance.meetings import agenda, issuing
@@ -66,6 +67,7 @@ ROUTES = [
     ("POST", "/{meeting}/items/{item}/remove", "manage"), ("GET", "/{meeting}/items/{item}/papers/new", "manage"),
     ("POST", "/{meeting}/items/{item}/papers/new", "manage"), ("POST", "/{meeting}/papers/{paper}/remove", "manage"),
     ("GET", "/{meeting}/issue", "manage"), ("POST", "/{meeting}/issue", "manage"),
+    ("POST", "/{meeting}/send-update", "manage"),
     ("GET", "/{meeting}/attendance", "manage"), ("POST", "/{meeting}/attendance", "manage"),
     ("POST", "/{meeting}/attendance/guests", "manage"), ("POST", "/{meeting}/attendance/everyone-present", "manage"),
     ("POST", "/{meeting}/attendance/guests/{guest}/remove", "manage"),
@@ -323,6 +325,14 @@ def test_a_paper_added_after_issue_is_marked_so(client, login_as, network, recor
     assert "Board pack: out of date, make it again" in page
     issued = html(client.get(f"{BASE}/{records['meeting']}/as-issued"))
     assert "Month 7 finance report" in issued and "Month 7 appendix" not in issued
+    assert client.get(f"{BASE}/{records['meeting']}/issue").status_code == 302  # already issued
+    client.post(f"{BASE}/{records['meeting']}/send-update")
+    update = db.session.execute(select(OutboxMessage).where(OutboxMessage.template == "meeting_papers_updated")
+                                ).scalars().all()
+    assert len(update) == 5
+    assert update[0].subject == "Update to the papers for Riverside board meeting on 10 December 2026"
+    assert ("- Item 5, Finance report, paper \"Month 7 appendix\": Paper added after issue on 3 December 2026"
+            in update[0].body)
 
 
 def test_board_seat_quorum_and_terms_pages_save(client, login_as, network, board_setup):
