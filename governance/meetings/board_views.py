@@ -12,7 +12,7 @@ from governance.core.formatting import format_date
 from governance.core.forms import ConfirmForm
 from governance.core.pdf import pdf_response
 from governance.core.permissions import Permission, requires
-from governance.core.views import submit
+from governance.core.views import paginate, submit
 from governance.documents.services import load_with_pdf
 from governance.meetings import boards, register, terms
 from governance.meetings.blueprint import PREFIX, board_or_404, bp, seat_or_404, viewer
@@ -38,7 +38,8 @@ BOARDS = f"{PREFIX}/boards"
 @bp.route(f"{BOARDS}/")
 @requires(Permission.MEETINGS_VIEW)
 def boards_index():
-    return render_template("meetings/boards/index.html", boards=boards.all_boards(), today=clock.today())
+    page = paginate(boards.boards_query())
+    return render_template("meetings/boards/index.html", page=page, today=clock.today())
 
 
 def _board_form(form_class, board=None):

@@ -38,11 +38,7 @@ MAX_QUORUM = 100
 def boards_query():
     """Every board and committee of the network, boards first, with their seats."""
     return (select(Board).order_by(Board.kind != BoardKind.BOARD.value, func.lower(Board.name), Board.id)
-            .options(selectinload(Board.seats).selectinload(BoardMember.partner)))
-
-
-def all_boards() -> list[Board]:
-    return list(db.session.execute(boards_query()).scalars())
+            .options(selectinload(Board.seats).selectinload(BoardMember.partner), selectinload(Board.reports_to)))
 
 
 def board_choices(exclude: Board | None = None) -> list[tuple[int, str]]:

@@ -1,6 +1,6 @@
 """What a meeting's page shows to one reader: the rules are decided here, the template only shows them."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from governance.core import clock
@@ -77,7 +77,6 @@ class MeetingPage:
     my_seat: BoardMember | None
     my_status: str | None
     notes_after_issue: bool = False
-    statuses: list[MeetingStatus] = field(default_factory=list)
 
     @property
     def can_send_apologies(self) -> bool:
