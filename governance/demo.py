@@ -18,7 +18,8 @@ from governance.networks import services as network_services
 from governance.networks.models import CareModel, Network
 from governance.partners.models import Partner, PartnerKind
 
-DEMO_MODULES = ["governance.partners.demo", "governance.mous.demo", "governance.accountability.demo"]
+DEMO_MODULES = ["governance.partners.demo", "governance.mous.demo", "governance.meetings.demo",
+                "governance.accountability.demo"]
 
 RIVERSIDE_ACCOUNTS = [
     ("admin@riverside.example", "Amara Okafor", Role.NETWORK_ADMIN, None, "Network manager"),

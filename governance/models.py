@@ -18,6 +18,15 @@ from governance.core.ledger import LedgerEntry  # noqa: F401
 from governance.core.once import FormSubmission  # noqa: F401
 from governance.core.outbox import OutboxAttachment, OutboxMessage  # noqa: F401
 from governance.documents.models import DocumentJob, IssuedDocument  # noqa: F401
+from governance.meetings.meeting_models import (  # noqa: F401
+    AgendaItem,
+    CalendarFeed,
+    Meeting,
+    MeetingAttendance,
+    MeetingPack,
+    MeetingPaper,
+)
+from governance.meetings.models import Board, BoardMember, QuorumRule, TermsOfReference  # noqa: F401
 from governance.mous.models import Mou  # noqa: F401
 from governance.networks.models import Invitation, Membership, Network  # noqa: F401
 from governance.partners.models import Partner  # noqa: F401

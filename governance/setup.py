@@ -26,6 +26,7 @@ BLUEPRINTS = [
     "governance.partners.views",
     "governance.mous.views",
     "governance.accountability.views",
+    "governance.meetings.views",
     "governance.dashboard.views",
 ]
 

@@ -54,17 +54,22 @@ class Permission(StrEnum):
     WORKSTREAMS_VIEW = "workstreams.view"  # workstream names and leads: every member, patients included
     ACCOUNTABILITY_VIEW = "accountability.view"
     ACCOUNTABILITY_EDIT = "accountability.edit"
+    MEETINGS_VIEW = "meetings.view"
+    MEETINGS_MANAGE = "meetings.manage"
 
 
 OUTSIDE_NETWORK = {Permission.PUBLIC, Permission.SIGNED_IN, Permission.SITE_ADMIN}
 
-_EVERYONE = {Permission.NETWORK_VIEW, Permission.PARTNERS_VIEW}
+# Every member sees that meetings exist and their open agendas; which papers they may read depends on
+# the boards they sit on (governance.meetings.access), not on their role alone.
+_EVERYONE = {Permission.NETWORK_VIEW, Permission.PARTNERS_VIEW, Permission.MEETINGS_VIEW}
 _READERS = _EVERYONE | {Permission.DOCUMENTS_VIEW, Permission.MOUS_VIEW, Permission.MOUS_COMMENT}
 _EDITORS = _READERS | {
     Permission.AUDIT_VIEW,
     Permission.DOCUMENTS_ISSUE,
     Permission.PARTNERS_EDIT,
     Permission.MOUS_DRAFT,
+    Permission.MEETINGS_MANAGE,
 }
 
 POLICY: dict[Role, frozenset[Permission]] = {

@@ -2,6 +2,7 @@
 
 import hashlib
 import re
+from collections.abc import Callable
 
 from flask import current_app, has_request_context
 from flask_login import current_user
@@ -70,6 +71,30 @@ ledger.register_subject("IssuedDocument", _stored_content)
 
 KIND = re.compile(r"^[a-z0-9_]{1,60}$")
 FAILED_CHECK = "failed_integrity_check"
+
+
+# Who may read a kind of document. The archive serves any issued PDF to members who may view documents;
+# a module whose documents carry more (a board pack holds confidential papers) registers a check, given the
+# page's documents of that kind at once (one query whatever their number) and answering which may be read.
+ReadCheck = Callable[[list[IssuedDocument]], set[int]]
+_READ_CHECKS: dict[str, ReadCheck] = {}
+
+
+def register_read_check(kind: str, check: ReadCheck) -> None:
+    _READ_CHECKS[kind] = check
+
+
+def unreadable(documents: list[IssuedDocument]) -> set[int]:
+    """The ids of those documents the signed-in member may not read (their kind's check says no)."""
+    refused: set[int] = set()
+    by_kind: dict[str, list[IssuedDocument]] = {}
+    for document in documents:
+        by_kind.setdefault(document.kind, []).append(document)
+    for kind, group in by_kind.items():
+        if kind in _READ_CHECKS:
+            allowed = _READ_CHECKS[kind](group)
+            refused |= {document.id for document in group if document.id not in allowed}
+    return refused
 
 
 def documents_query(kind: str | None = None):

@@ -16,12 +16,15 @@ bp = Blueprint("documents", __name__)
 def index():
     page = paginate(services.documents_query(request.args.get("kind") or None))
     return render_template("documents/index.html", page=page, jobs=jobs.recent_jobs(current_user),
+                           unreadable=services.unreadable(page.items),
                            failed=services.failed_checks([doc.id for doc in page.items]))
 
 
 def _serve(document_id: int, *, inline: bool):
     """The archived PDF, checked against its SHA-256 first: a changed file is refused, never served."""
     document = services.load_with_pdf(document_id) or abort(404)
+    if services.unreadable([document]):
+        abort(404)
     pdf = services.checked_pdf(document)
     if pdf is None:
         return render_template("documents/failed_check.html", document=document), 500

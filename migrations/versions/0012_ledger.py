@@ -1,7 +1,7 @@
 """The governance ledger: an append-only, hash-chained record of governance events per network.
 
 Revision ID: 0012_ledger
-Revises: 0010_accounts_hardening
+Revises: 0011_meetings
 Create Date: 2026-11-29 23:30:00
 
 """
@@ -13,7 +13,7 @@ from governance.core.migration_helpers import drop_append_only, make_append_only
 
 # revision identifiers, used by Alembic.
 revision = '0012_ledger'
-down_revision = '0010_accounts_hardening'
+down_revision = '0011_meetings'
 branch_labels = None
 depends_on = None
 
