@@ -24,3 +24,23 @@ def exclusions(meeting) -> dict[int, dict[int, str]]:
         for item_id, people in provider(meeting).items():
             merged.setdefault(item_id, {}).update(people)
     return merged
+
+
+# provider(meeting) -> {agenda item id: {board member (seat) id: why they may not vote on it}}
+_VOTE_EXCLUSIONS: list[ExclusionProvider] = []
+
+
+def register_vote_exclusions(provider: ExclusionProvider) -> None:
+    """Add a source of per-item exclusions from the vote (a declared interest: may speak but not vote,
+    leaves the room, or does not receive the papers)."""
+    if provider not in _VOTE_EXCLUSIONS:
+        _VOTE_EXCLUSIONS.append(provider)
+
+
+def vote_exclusions(meeting) -> dict[int, dict[int, str]]:
+    """Who may not vote on which of the meeting's items, and why, merged from every source."""
+    merged: dict[int, dict[int, str]] = {}
+    for provider in _VOTE_EXCLUSIONS:
+        for item_id, people in provider(meeting).items():
+            merged.setdefault(item_id, {}).update(people)
+    return merged
