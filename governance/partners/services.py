@@ -288,10 +288,10 @@ def update_partner(partner: Partner, data: dict, version) -> Partner:
     return partner
 
 
-def check_status(status) -> MembershipStatus:
+def check_status(status, message: str = "Select the membership status") -> MembershipStatus:
     """The membership status, or a ServiceError on the status field."""
     if status not in MembershipStatus._value2member_map_:
-        raise ServiceError("Select the membership status", "status")
+        raise ServiceError(message, "status")
     return MembershipStatus(status)
 
 
@@ -329,7 +329,7 @@ def record_status_change(partner: Partner, status: str, effective_on: date | Non
     A second entry for the same date corrects the first (the latest revision counts).
     """
     checks = Checks()
-    status = checks.run(check_status, status)
+    status = checks.run(check_status, status, "Select the new membership status")
     if effective_on is None:
         checks.add("Enter the date the change takes effect", "effective_on")
     decision_reference = check_length(checks, clean_line(decision_reference), "decision_reference")

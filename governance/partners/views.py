@@ -39,7 +39,9 @@ def _limit_import_requests(endpoint, values):
 
 @bp.errorhandler(413)
 def _too_large(error):
-    back = url_for("partners.import_csv", network_slug=g.get("network_slug")) if g.get("network_slug") else None
+    # Refused by the CSRF check before the network was loaded, or by the view after.
+    slug = g.network.slug if g.get("network") is not None else g.get("network_slug")
+    back = url_for("partners.import_csv", network_slug=slug) if slug else None
     return render_template("partners/import_too_large.html", limit_kb=imports.MAX_BYTES // 1024, back=back), 413
 
 

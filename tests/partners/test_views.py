@@ -1,5 +1,6 @@
 """Partner pages: permissions per role, tenancy, bad input, edit conflicts, import, export, PDF, queries."""
 
+import html
 import io
 import re
 from datetime import date
@@ -145,7 +146,7 @@ def test_secretary_adds_a_practice(client, login_as, network):
     ({"name": "", "ods_code": "A8102"}, ["Enter the organisation"]),
     ({"ods_code": "A8102"}, ["letter followed by 5 numbers"]),
     ({"list_size": "lots"}, ["Enter the list size as a whole number, like 9200"]),
-    ({"status_from[day]": "31", "status_from[month]": "2"}, ["Status from must be a real date"]),
+    ({"status_from[day]": "31", "status_from[month]": "2"}, ["Date this status starts must be a real date"]),
     ({"status_from[day]": "", "status_from[month]": "", "status_from[year]": ""},
      ["Enter the date this status starts"]),
     ({"kind": "acute_trust", "ods_code": "RXX"}, ["Only GP practices have a registered list size"]),
@@ -156,7 +157,7 @@ def test_secretary_adds_a_practice(client, login_as, network):
     ({"name": "N" * 201}, ["Name must be 200 characters or fewer"]),
     ({"list_size": "9" * 5000}, ["List size must be between 0 and 1,000,000"]),
     ({"list_size": "5000", "list_size_as_of[day]": "", "list_size_as_of[month]": "",
-      "list_size_as_of[year]": ""}, ['href="#list_size_as_of', "Enter the date the list size was counted"]),
+      "list_size_as_of[year]": ""}, ['href="#list_size_as_of', "Enter the date the list size was taken"]),
     ({"name": "", "ods_code": "bad!", "website": "nope", "status_from[day]": "", "status_from[month]": "",
       "status_from[year]": ""}, ["Enter the organisation&#39;s name", "letter followed by 5", "website address in",
                                  "Enter the date this status starts"]),
@@ -261,7 +262,7 @@ def test_status_change_and_list_size(client, login_as, practice):
         10_000, 10_250]
     page = client.post(f"{BASE}/{practice.id}/list-size", data={
         "patients": "-5", "as_of[day]": "", "as_of[month]": "", "as_of[year]": ""}).get_data(as_text=True)
-    assert "Enter the list size as a whole number" in page and "Enter the date the list was counted" in page
+    assert "Enter the list size as a whole number" in page and "Enter the date the list size was taken" in page
     assert count(PartnerStatusChange) == 2
 
 
@@ -380,31 +381,51 @@ def post_file(client, data: bytes, filename="partners.csv", what="partners"):
                        content_type="multipart/form-data")
 
 
+def hidden_fields(page: str) -> dict:
+    """The hidden fields of the page's form (the confirm form of an import preview)."""
+    fields = re.findall(r'type="hidden" name="(\w+)" value="([^"]*)"', page)
+    return {name: html.unescape(value) for name, value in fields}
+
+
+def confirm(client, preview_page: str, **changes):
+    return client.post(f"{BASE}/import/confirm", data={**hidden_fields(preview_page), **changes},
+                       content_type="multipart/form-data")
+
+
 GOOD = b"name,kind,ods_code,list_size,list_size_as_of\nElm Tree Practice,GP practice,A81020,7400,2025-04-01\n" \
        b"Vale Trust,Acute trust,RXX,,\n"
 
 
-def test_import_preview_then_confirm(client, login_as, network):
+def test_import_preview_then_confirm_once(client, login_as, network):
     login_as("board_secretary")
     response = post_file(client, GOOD)
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "All 2 rows are correct" in page and "Import 2 partners" in page
     assert count(Partner) == 0  # nothing saved by the preview
-    response = client.post(f"{BASE}/import/confirm", data={"what": "partners", "csv_text": GOOD.decode()})
+    response = confirm(client, page)
     assert response.status_code == 302
-    assert "2 partners imported." in client.get(response.location).get_data(as_text=True)
+    assert "2 partners added." in client.get(response.location).get_data(as_text=True)
     assert count(Partner) == 2 and count(ListSize) == 1
+    again = confirm(client, page)  # the same confirm sent twice: saved once
+    assert again.status_code == 302 and count(Partner) == 2
 
 
-def test_import_with_errors_saves_nothing(client, login_as, practice):
+def test_import_with_errors_saves_nothing_and_lists_every_problem(client, login_as, practice):
     login_as("board_secretary")
-    bad = b"name,kind,ods_code,list_size\nNew Surgery,GP practice,A81030,1000\nCopy,GP practice,A81010,x\n"
+    bad = (b"name,kind,ods_code,list_size,website,contact_name,contact_email\n"
+           b"New Surgery,GP practice,A81030,1000,,,\n"
+           b"Copy,GP practice,A8101,x,nope,,bad-email\n")
     page = post_file(client, bad).get_data(as_text=True)
     assert "There is a problem" in page and "Nothing has been imported" in page
-    assert 'href="#row-3"' in page and "Oak Lane Surgery already has ODS code A81010" in page
-    assert "Import " not in page.split("Upload a different file")[0].split("<h1>")[1]
+    summary = page.split('class="nhsuk-error-summary"')[1].split("</div>")[0]
+    for problem in ("Row 3: A GP practice&#39;s ODS code is a letter followed by 5 numbers",
+                    "Row 3: List size &#39;x&#39; is not a whole number", "Row 3: Enter a website address",
+                    "Row 3: Enter the contact&#39;s name", "Row 3: Enter an email address in the correct format"):
+        assert problem in summary, problem
+    assert summary.count('href="#row-3"') == 5
+    assert re.search(r"Import \d", page) is None
     # confirming a tampered file re-checks it and still saves nothing
-    response = client.post(f"{BASE}/import/confirm", data={"what": "partners", "csv_text": bad.decode()})
+    response = confirm(client, page, what="partners", csv_text=bad.decode(), once="another")
     assert response.status_code == 200 and "There is a problem" in response.get_data(as_text=True)
     assert count(Partner) == 1
 
@@ -415,8 +436,11 @@ def test_import_with_errors_saves_nothing(client, login_as, practice):
     ("name,kind\nA,Other\n".encode("utf-16"), "partners.csv", "not a CSV file"),
     (b"A,Other\nB,Other\n", "partners.csv", "Missing: name, kind"),
     (b"", "partners.csv", "The selected file is empty"),
-    (b"x" * (300 * 1024), "partners.csv", "smaller than 200 KB"),
-    (b'name,kind\n"unterminated,Other\n', "partners.csv", "Unknown kind"),
+    (b"x" * (200 * 1024 + 10), "partners.csv", "smaller than 200 KB"),
+    (b'name,kind\n"unterminated,Other\nB,Other\n', "partners.csv",
+     "Row 2 has a quote mark (&#34;) that is never closed"),
+    (b'name,kind\n"A"B,Other\n', "partners.csv", "has more text after its closing quote mark"),
+    (b"name," + b",".join(b"c%d" % i for i in range(60)) + b"\n", "partners.csv", "Row 1 has 61 columns"),
 ])
 def test_import_never_fails_on_a_bad_file(client, login_as, network, data, filename, message):
     login_as("board_secretary")
@@ -427,6 +451,28 @@ def test_import_never_fails_on_a_bad_file(client, login_as, network, data, filen
     assert count(Partner) == 0
 
 
+def test_a_file_over_the_limit_gets_the_imports_own_page(client, login_as, network):
+    login_as("board_secretary")
+    response = post_file(client, b"name,kind\n" + b"A,Other\n" * 40_000)  # 320 KB
+    page = response.get_data(as_text=True)
+    assert response.status_code == 413
+    assert "must be smaller than 200 KB" in page and f'href="{BASE}/import"' in page
+    assert '<header class="nhsuk-header' in page  # inside the layout
+    assert count(Partner) == 0
+
+
+def test_confirm_refuses_oversized_csv_text(client, login_as, network):
+    login_as("board_secretary")
+    big = "name,kind\n" + "A,Other\n" * 30_000  # 240,000 characters: more than any file we accept
+    response = client.post(f"{BASE}/import/confirm", data={"what": "partners", "csv_text": big, "once": "x"},
+                           content_type="multipart/form-data")
+    assert response.status_code == 200 and "The file must be smaller than 200 KB" in response.get_data(as_text=True)
+    huge = "name,kind\n" + "A,Other\n" * 100_000  # 800 KB: refused before it is read
+    response = client.post(f"{BASE}/import/confirm", data={"what": "partners", "csv_text": huge})
+    assert response.status_code == 413
+    assert count(Partner) == 0
+
+
 def test_import_without_a_file_or_with_a_bad_confirm(client, login_as, network):
     login_as("board_secretary")
     page = client.post(f"{BASE}/import", data={"what": "partners"}).get_data(as_text=True)
@@ -434,10 +480,7 @@ def test_import_without_a_file_or_with_a_bad_confirm(client, login_as, network):
     assert "Select what you are importing" in post_file(client, GOOD, what="nope").get_data(as_text=True)
     response = client.post(f"{BASE}/import/confirm", data={"what": "nope", "csv_text": GOOD.decode()})
     assert response.status_code == 302 and response.location.endswith("/partners/import")
-    big = "name,kind\n" + "A,Other\n" * 30_000
-    response = client.post(f"{BASE}/import/confirm", data={"what": "partners", "csv_text": big},
-                           content_type="multipart/form-data")
-    assert response.status_code in (200, 413) and count(Partner) == 0
+    assert count(Partner) == 0
 
 
 def test_import_list_sizes_through_the_page(client, login_as, practice):
@@ -445,13 +488,66 @@ def test_import_list_sizes_through_the_page(client, login_as, practice):
     csv_text = b"ods_code,list_size,as_of\nA81010,10500,2026-04-01\n"
     page = post_file(client, csv_text, what="list_sizes").get_data(as_text=True)
     assert "The row is correct" in page and re.search(r"Import 1 list size\s*<", page)
-    response = client.post(f"{BASE}/import/confirm", data={"what": "list_sizes", "csv_text": csv_text.decode()})
+    response = confirm(client, page)
     assert response.status_code == 302 and count(ListSize) == 2
     assert "1 list size imported." in client.get(response.location).get_data(as_text=True)
 
 
-def test_export_csv(client, login_as, practice):
-    login_as("observer")
+def test_the_list_size_template_downloads_and_imports_back(client, login_as, network, practice):
+    factories.make_partner(network, kind="other", ods_code="RYX")
+    factories.make_practice(network, ods_code=None)
+    db.session.commit()
+    login_as("board_secretary")
+    response = client.get(f"{BASE}/import/list-sizes-template.csv")
+    assert response.mimetype == "text/csv"
+    assert 'filename="riverside-test-list-sizes.csv"' in response.headers["Content-Disposition"]
+    lines = response.get_data(as_text=True)[1:].splitlines()
+    assert lines == ["ods_code,practice,list_size,as_of", "A81010,Oak Lane Surgery,,"]
+    filled = ("\n".join(lines) + "\n").replace("A81010,Oak Lane Surgery,,", "A81010,Oak Lane Surgery,10600,2026-10-01")
+    page = post_file(client, filled.encode(), what="list_sizes").get_data(as_text=True)
+    assert "Import 1 list size" in page
+    sizes = count(ListSize)
+    assert confirm(client, page).status_code == 302 and count(ListSize) == sizes + 1
+    blank = post_file(client, response.data, what="list_sizes").get_data(as_text=True)
+    assert "Nothing to import" in blank and count(ListSize) == sizes + 1
+
+
+def test_the_export_imports_back_to_update_partners(client, login_as, practice):
+    login_as("board_secretary")
+    exported = client.get(f"{BASE}/export.csv").data
+    unchanged = post_file(client, exported).get_data(as_text=True)
+    assert "Nothing to import: every row is already in Accord as it is in the file" in unchanged
+    edited = exported.decode("utf-8-sig").replace("Oak Lane Surgery", "Oak Lane Medical Centre").replace(
+        ",10000,", ",10200,")
+    page = post_file(client, edited.encode()).get_data(as_text=True)
+    assert "Update" in page and "Name: &#39;Oak Lane Surgery&#39; to &#39;Oak Lane Medical Centre&#39;" in page
+    assert "List size as of 1 April 2025: 10,200 (corrects 10,000)" in page
+    assert count(ListSize) == 1  # nothing saved by the preview
+    response = confirm(client, page)
+    assert response.status_code == 302
+    assert "1 partner updated." in client.get(response.location).get_data(as_text=True)
+    db.session.expire_all()
+    partner = db.session.get(Partner, practice.id)
+    assert partner.name == "Oak Lane Medical Centre" and partner.list_size_on(date(2026, 1, 1)).patients == 10_200
+
+
+def test_an_import_whose_partners_changed_after_the_preview_saves_nothing(client, login_as, practice):
+    login_as("board_secretary")
+    edited = client.get(f"{BASE}/export.csv").data.decode("utf-8-sig").replace("Oak Lane Surgery", "Oak Lane One")
+    page = post_file(client, edited.encode()).get_data(as_text=True)
+    services.update_partner(practice, {"name": "Oak Lane Two", "kind": "gp_practice", "ods_code": "A81010"}, 1)
+    db.session.commit()  # a colleague renames it meanwhile
+    response = confirm(client, page)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200 and "the partners changed after you checked the file" in text
+    assert "Name: &#39;Oak Lane Two&#39; to &#39;Oak Lane One&#39;" in text  # the changes as they are now
+    db.session.expire_all()
+    assert db.session.get(Partner, practice.id).name == "Oak Lane Two"
+
+
+@pytest.mark.parametrize("role", EDITORS + READERS)
+def test_export_csv_shows_contact_details_only_to_staff(client, login_as, practice, role):
+    login_as(role)
     response = client.get(f"{BASE}/export.csv")
     assert response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"] == 'attachment; filename="riverside-test-partners.csv"'
@@ -460,6 +556,8 @@ def test_export_csv(client, login_as, practice):
     lines = text[1:].splitlines()
     assert lines[0].startswith("name,kind,ods_code")
     assert lines[1].startswith("Oak Lane Surgery,GP practice,A81010,")
+    public = role in ("patient_panel_member", "observer")
+    assert ("contact_email" in lines[0]) is not public and ("@example.org" in text) is not public
 
 
 # The membership schedule PDF ----------------------------------------------------------------
