@@ -225,7 +225,9 @@ def _flush_refusing_duplicates(name: str | None = None, ods_code: str | None = N
 def check_list_size(patients, as_of: date | None, field: str = "patients", date_field: str = "as_of") -> int:
     """Refuse a list size that is not a whole number of patients counted on a past date (every problem)."""
     checks = Checks()
-    if isinstance(patients, bool) or not isinstance(patients, int):
+    if patients is None:
+        checks.add("Enter the registered list size", field)
+    elif isinstance(patients, bool) or not isinstance(patients, int):
         checks.add("Enter the list size as a whole number, like 9200", field)
     elif not 0 <= patients <= MAX_LIST_SIZE:
         checks.add(f"List size must be between 0 and {MAX_LIST_SIZE:,}", field)

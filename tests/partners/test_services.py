@@ -13,6 +13,7 @@ from werkzeug.datastructures import FileStorage
 from governance.core import clock, tenancy
 from governance.core.audit import AuditEntry
 from governance.core.errors import EditConflict, ImmutableRecordError, InputErrors, ServiceError
+from governance.documents.models import IssuedDocument
 from governance.documents.services import load_with_pdf
 from governance.extensions import db
 from governance.partners import imports, population, services
@@ -633,3 +634,39 @@ def test_membership_schedule_pdf_lists_partners_and_the_total(app, scoped):
                      "is below the 30,000 expected for a primary care home",
                      "4,100 (not counted)", "New Surgery GP practice A81077 Not recorded"):
         assert expected in words
+
+
+def test_the_schedule_reference_follows_its_content_and_its_day(app, scoped, frozen_clock):
+    practice = factories.make_practice(scoped, 5_000)
+    first = services.ScheduleContent(scoped, D(2026, 11, 23))
+    assert services.ScheduleContent(scoped, D(2026, 11, 23)).reference == first.reference
+    assert first.reference.startswith("MS-20261123-")
+    assert services.ScheduleContent(scoped, D(2026, 11, 24)).reference != first.reference
+    factories.make_list_size(practice, 5_100, D(2026, 11, 1))
+    assert services.ScheduleContent(scoped, D(2026, 11, 23)).reference != first.reference
+
+
+def test_two_schedule_requests_that_raced_past_the_question_make_one_document(app, scoped):
+    factories.make_practice(scoped, 5_000)
+    first = services.request_membership_schedule(scoped, None)
+    second = services.request_membership_schedule(scoped, None)  # both asked before either was made
+    db.session.commit()  # the worker makes them one after the other
+    db.session.refresh(first)
+    db.session.refresh(second)
+    assert first.status == second.status == "done"
+    assert first.document_id == second.document_id and count(IssuedDocument) == 1
+    with pytest.raises(ServiceError, match="To issue another copy, select 'Issue it again'") as raised:
+        services.request_membership_schedule(scoped, None)
+    assert raised.value.field == "again"
+    services.request_membership_schedule(scoped, None, again=True)
+    db.session.commit()
+    assert count(IssuedDocument) == 2
+
+
+def test_a_preview_is_a_watermarked_draft_and_archives_nothing(app, scoped):
+    factories.make_practice(scoped, 5_000, name="Oak Lane Surgery")
+    with app.test_request_context():
+        pdf = services.preview_membership_schedule(scoped, None)
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "DRAFT" in text and "Oak Lane Surgery" in text and "not issued" in text
+    assert count(IssuedDocument) == 0

@@ -36,16 +36,19 @@ def practice(network):
 
 def read_routes(p):
     return [f"{BASE}/", f"{BASE}/?q=oak&kind=gp_practice&status=active&page=1", f"{BASE}/{p.id}",
-            f"{BASE}/population", f"{BASE}/export.csv"]
+            f"{BASE}/population", f"{BASE}/population?page=2", f"{BASE}/population/history", f"{BASE}/export.csv"]
 
 
 def edit_get_routes(p):
     return [f"{BASE}/new", f"{BASE}/{p.id}/edit", f"{BASE}/{p.id}/status", f"{BASE}/{p.id}/list-size",
-            f"{BASE}/{p.id}/contacts/new", f"{BASE}/{p.id}/contacts/{p.contact_id}", f"{BASE}/import"]
+            f"{BASE}/{p.id}/contacts/new", f"{BASE}/{p.id}/contacts/{p.contact_id}", f"{BASE}/import",
+            f"{BASE}/import/list-sizes-template.csv", f"{BASE}/membership-schedule",
+            f"{BASE}/membership-schedule/preview.pdf"]
 
 
 def edit_post_routes(p):
-    return edit_get_routes(p) + [f"{BASE}/{p.id}/contacts/{p.contact_id}/remove", f"{BASE}/import/confirm",
+    return [url for url in edit_get_routes(p) if not url.endswith((".csv", ".pdf"))] + [
+        f"{BASE}/{p.id}/contacts/{p.contact_id}/remove", f"{BASE}/import/confirm",
                                  f"{BASE}/membership-schedule"]
 
 
@@ -562,21 +565,176 @@ def test_export_csv_shows_contact_details_only_to_staff(client, login_as, practi
 
 # The membership schedule PDF ----------------------------------------------------------------
 
-def test_secretary_issues_the_membership_schedule(client, login_as, network, practice):
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+
+
+def pdf_pages(pdf: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def issue(client, **data):
+    page = client.get(f"{BASE}/membership-schedule").get_data(as_text=True)
+    return client.post(f"{BASE}/membership-schedule", data={**hidden_fields(page), **data})
+
+
+def test_secretary_previews_then_issues_the_membership_schedule(client, login_as, network, practice):
     factories.make_practice(network, 22_000, name="Elm Tree Practice")
     db.session.commit()
-    login_as("board_secretary")
-    response = client.post(f"{BASE}/membership-schedule")
+    member = login_as("board_secretary")
+    page = client.get(f"{BASE}/membership-schedule").get_data(as_text=True)
+    assert "Preview the schedule as a draft (PDF)" in page and "MS-20261123-" in page
+    preview = client.get(f"{BASE}/membership-schedule/preview.pdf")
+    assert preview.mimetype == "application/pdf" and preview.headers["Content-Disposition"].startswith("inline")
+    draft = words(" ".join(pdf_pages(preview.data)))
+    assert "DRAFT" in draft and "None: this is a draft, not issued" in draft
+    assert f"Previewed by {member.user.full_name}, board secretary" in draft
+    assert count(IssuedDocument) == 0  # a preview archives nothing
+
+    response = issue(client)
     assert response.status_code == 302 and "/documents/jobs/" in response.location
     progress = client.get(response.location).get_data(as_text=True)
     assert "Partnership membership schedule" in progress and "Ready" in progress
     assert 'http-equiv="refresh"' not in progress  # finished: the page stops refreshing
     tenancy.activate(network.id)
     document = db.session.execute(select(IssuedDocument)).scalar_one()
-    pdf = client.get(f"/n/riverside-test/documents/{document.id}.pdf").data
-    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+    pages = pdf_pages(client.get(f"/n/riverside-test/documents/{document.id}.pdf").data)
+    text = words(" ".join(pages))
+    reference = re.search(r"MS-20261123-[0-9A-F]{6}", page).group()
+    assert re.search(f"Document reference ?{reference}", text) and document.covers.endswith(reference)
+    assert f"Issued by {member.user.full_name}, board secretary, 23 November 2026 at 09:30" in text
     assert "Oak Lane Surgery" in text and "Elm Tree Practice" in text
     assert "Total registered population 32,000" in text
+    assert len(pages) == 1 and pages[0].count("Riverside Test Network") == 1  # the network's name once
+    assert not re.search(rf"\b\d{{1,2}} ({MONTHS})\s*\n\s*\d{{4}}", "\n".join(pages))  # no wrapped dates
+
+
+def test_issuing_the_same_schedule_again_the_same_day_asks_first(client, login_as, network, practice):
+    login_as("board_secretary")
+    assert issue(client).status_code == 302
+    page = client.get(f"{BASE}/membership-schedule").get_data(as_text=True)
+    assert "This schedule was already issued today" in page and "Issue it again" in page
+    refused = issue(client)
+    assert refused.status_code == 200 and count(IssuedDocument) == 1
+    assert "The same schedule was issued 23 November 2026 at 09:30" in refused.get_data(as_text=True)
+    assert 'href="#again"' in refused.get_data(as_text=True)
+    assert issue(client, again="y").status_code == 302 and count(IssuedDocument) == 2
+    factories.make_list_size(practice, 10_400, date(2026, 11, 1))  # the content changes: no question
+    db.session.commit()
+    assert "already issued today" not in client.get(f"{BASE}/membership-schedule").get_data(as_text=True)
+    assert issue(client).status_code == 302 and count(IssuedDocument) == 3
+
+
+# Who sees what --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("role", EDITORS + READERS)
+def test_contact_details_and_sign_in_emails_are_for_staff_only(client, login_as, network, practice, role):
+    signatory = factories.make_signatory(network, practice)
+    db.session.commit()
+    login_as(role)
+    page = client.get(f"{BASE}/{practice.id}").get_data(as_text=True)
+    contact = db.session.get(PartnerContact, practice.contact_id)
+    public = role in ("patient_panel_member", "observer")
+    assert "Jo Bloggs" in page and signatory.user.full_name in page  # names are not contact details
+    assert (contact.email in page) is not public
+    assert (contact.phone in page) is not public
+    assert (signatory.user.email in page) is not public
+    assert ("Contact details are shown to network staff only." in page) is public
+
+
+def test_the_overview_card_warns_staff_and_tells_the_public_plainly(client, login_as, network):
+    factories.make_practice(network, 20_000)
+    db.session.commit()
+    login_as("board_secretary")
+    staff = client.get("/n/riverside-test/").get_data(as_text=True)
+    assert "Registered population 20,000 is below the 30,000 expected" in staff and "nhsuk-card--warning" in staff
+    public_client = client.application.test_client()
+    member = factories.make_member(network, "patient_panel_member")
+    db.session.commit()
+    public_client.post("/sign-in", data={"email": member.user.email, "password": factories.PASSWORD})
+    public = public_client.get("/n/riverside-test/").get_data(as_text=True)
+    assert "20,000 patients are registered with the network" in public
+    assert "expected" not in public.split("Registered population")[1][:400] and "nhsuk-card--warning" not in public
+
+
+# Forms: every problem at once, in the NHS.UK words ------------------------------------------
+
+WTFORMS_DEFAULTS = ("This field is required", "Field cannot be longer", "Field must be", "Not a valid",
+                    "Invalid email", "Invalid input", "Invalid value")
+
+
+def test_every_problem_of_the_new_partner_form_shows_in_one_round(client, login_as, network):
+    login_as("board_secretary")
+    page = client.post(f"{BASE}/new", data=partner_form(**{
+        "name": "N" * 201, "ods_code": "A8102", "website": "nope", "address": "a" * 1001, "list_size": "lots",
+        "status_from[day]": "31", "status_from[month]": "2", "list_size_as_of[month]": ""})).get_data(as_text=True)
+    summary = page.split('class="nhsuk-error-summary"')[1].split("</div>")[0]
+    for message, anchor in [("Name must be 200 characters or fewer", "#name"),
+                            ("letter followed by 5 numbers", "#ods_code"),
+                            ("Address must be 1,000 characters or fewer", "#address"),
+                            ("Enter a website address in the correct format", "#website"),
+                            ("Date this status starts must be a real date", "#status_from-day"),
+                            ("Enter the list size as a whole number, like 9200", "#list_size"),
+                            ("Date the list size was taken must include a month", "#list_size_as_of-day")]:
+        assert message in summary and f'href="{anchor}"' in summary, message
+    assert count(Partner) == 0
+
+
+@pytest.mark.parametrize(("patients", "day", "month", "year", "messages"), [
+    ("lots", "31", "2", "2026", ["Enter the list size as a whole number", "Date the list size was taken must be a "
+                                                                          "real date"]),
+    ("lots", "1", "1", "2027", ["Enter the list size as a whole number",
+                                "The date the list size was taken must be today or in the past"]),
+    ("", "", "", "", ["Enter the registered list size", "Enter the date the list size was taken"]),
+    ("9200", "1", "4", "1999", ["Year must be 2000 or later"]),
+    ("9200", "1", "4", "26", ["Year must include 4 numbers"]),
+    ("9200", "", "4", "2026", ["Date the list size was taken must include a day"]),
+    ("9200", "", "", "2026", ["Date the list size was taken must include a day and month"]),
+    ("-5", "1", "4", "2026", ["Enter the list size as a whole number"]),
+])
+def test_every_problem_of_the_list_size_form_shows_in_one_round(client, login_as, practice, patients, day, month,
+                                                                year, messages):
+    login_as("board_secretary")
+    page = client.post(f"{BASE}/{practice.id}/list-size", data={
+        "patients": patients, "as_of[day]": day, "as_of[month]": month, "as_of[year]": year}).get_data(as_text=True)
+    assert "<title>Error: " in page
+    summary = page.split('class="nhsuk-error-summary"')[1].split("</div>")[0]
+    for message in messages:
+        assert message in summary
+    assert summary.count("<li>") == len(messages)
+    assert count(ListSize) == 1
+
+
+def test_a_second_list_size_for_a_date_must_say_it_corrects_the_first(client, login_as, practice):
+    login_as("board_secretary")
+    data = {"patients": "10,100", "as_of[day]": "1", "as_of[month]": "4", "as_of[year]": "2025"}
+    page = client.post(f"{BASE}/{practice.id}/list-size", data=data).get_data(as_text=True)
+    assert "already has a list size of 10,000 as of 1 April 2025. To replace it, say that this corrects it" in page
+    assert 'href="#corrects"' in page and count(ListSize) == 1
+    same = client.post(f"{BASE}/{practice.id}/list-size", data={**data, "patients": "10000", "corrects": "y"})
+    assert "A list size of 10,000 as of 1 April 2025 is already recorded" in same.get_data(as_text=True)
+    assert client.post(f"{BASE}/{practice.id}/list-size", data={**data, "corrects": "y"}).status_code == 302
+    page = client.get(f"{BASE}/{practice.id}").get_data(as_text=True)
+    assert "10,100 patients as of 1 April 2025" in page and "1 April 2025 (correction)" in page
+
+
+def test_no_partner_form_answers_with_a_wtforms_default_message(client, login_as, practice):
+    login_as("board_secretary")
+    junk = {key: "\x00" + "x" * 6000 for key in ("name", "kind", "ods_code", "address", "website", "notes", "status",
+                                                  "decision_reference", "note", "list_size", "patients", "job_title",
+                                                  "email", "phone", "what", "corrects", "again")}
+    junk.update({f"{field}[{part}]": "x" for field in ("status_from", "list_size_as_of", "effective_on", "as_of")
+                 for part in ("day", "month", "year")})
+    for url in edit_get_routes(practice):
+        if url.endswith((".csv", ".pdf")):
+            continue
+        response = client.post(url, data=junk)
+        assert response.status_code < 500, url
+        page = response.get_data(as_text=True)
+        assert not [d for d in WTFORMS_DEFAULTS if d in page], url
 
 
 def test_partner_text_is_escaped_on_every_partner_page(client, login_as, network):
