@@ -29,6 +29,10 @@ class WholeNumberField(StringField):
     """'9,200' becomes 9200 and an empty box None; anything else stays as typed, for the service
     to refuse by name ("Enter the list size as a whole number, like 9200")."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.type = "StringField"  # the form macros render it as the text input it is
+
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
         text = (self.data or "").replace(",", "").replace(" ", "")

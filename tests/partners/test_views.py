@@ -48,8 +48,7 @@ def edit_get_routes(p):
 
 def edit_post_routes(p):
     return [url for url in edit_get_routes(p) if not url.endswith((".csv", ".pdf"))] + [
-        f"{BASE}/{p.id}/contacts/{p.contact_id}/remove", f"{BASE}/import/confirm",
-                                 f"{BASE}/membership-schedule"]
+        f"{BASE}/{p.id}/contacts/{p.contact_id}/remove", f"{BASE}/import/confirm"]
 
 
 def partner_form(**kw):
