@@ -753,3 +753,16 @@ def test_partner_text_is_escaped_on_every_partner_page(client, login_as, network
     assert "<b>bold" not in conflict.get_data(as_text=True)
     preview = post_file(client, b"name,kind\n<b>bold</b>,<b>bold</b>\n").get_data(as_text=True)
     assert "Unknown kind" in preview and "<b>bold" not in preview
+
+
+def test_partner_pages_write_tables_summaries_and_cards_through_the_macros():
+    """Issue 7: no hand-written tables, summary lists or cards are left in the partner templates."""
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parents[2] / "templates" / "partners"
+    templates = [path for path in folder.glob("*.html")]
+    assert len(templates) >= 10
+    for path in templates:
+        source = path.read_text()
+        for hand_written in ("<table", "<tr", 'class="nhsuk-card', "nhsuk-summary-list", "summaryList("):
+            assert hand_written not in source, f"{path.name}: {hand_written}"
