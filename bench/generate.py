@@ -27,6 +27,7 @@ PARTNER_PAGES = [  # the partner pages whose cost could grow with the data (see 
     f"/n/{SLUG}/partners/population/history",
     f"/n/{SLUG}/partners/?q=partner&status=active",
     f"/n/{SLUG}/partners/{BUSY_MOU_ID}",
+    f"/n/{SLUG}/partners/membership-schedule",  # sums up the whole schedule, so it reads every partner
 ]
 PAGES = [
     f"/n/{SLUG}/admin/members",

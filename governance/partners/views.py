@@ -8,7 +8,7 @@ from governance.core.forms import ConfirmForm
 from governance.core.pdf import pdf_response
 from governance.core.permissions import Permission, can, requires
 from governance.core.views import confirm, submit
-from governance.partners import imports, population, sections, services
+from governance.partners import exports, imports, population, schedule, sections, services
 from governance.partners.forms import (
     ConfirmImportForm,
     ContactForm,
@@ -209,14 +209,14 @@ def confirm_import():
 @bp.route(f"{BASE}/export.csv")
 @requires(Permission.PARTNERS_VIEW)
 def export_csv():
-    text = imports.export_partners_csv(services.all_partners(), with_contacts=can(Permission.PARTNER_CONTACTS_VIEW))
+    text = exports.export_partners_csv(services.all_partners(), with_contacts=can(Permission.PARTNER_CONTACTS_VIEW))
     return _csv(text, f"{tenancy.current_network().slug}-partners.csv")
 
 
 @bp.route(f"{BASE}/import/list-sizes-template.csv")
 @requires(Permission.PARTNERS_EDIT)
 def list_size_template():
-    return _csv(imports.list_size_template_csv(), f"{tenancy.current_network().slug}-list-sizes.csv")
+    return _csv(exports.list_size_template_csv(), f"{tenancy.current_network().slug}-list-sizes.csv")
 
 
 def _csv(text: str, filename: str) -> Response:
@@ -229,18 +229,18 @@ def _csv(text: str, filename: str) -> Response:
 @requires(Permission.DOCUMENTS_ISSUE)
 def issue_schedule():
     network, form = tenancy.current_network(), IssueScheduleForm()
-    job = submit(form, lambda: services.request_membership_schedule(network, current_user, again=form.again.data))
+    job = submit(form, lambda: schedule.request_membership_schedule(network, current_user, again=form.again.data))
     if job:
         flash("The partnership membership schedule is being made.")
         return redirect(url_for("documents.job", job_id=job.id))
-    content, issued = services.schedule_to_issue(network)
+    content, issued = schedule.schedule_to_issue(network)
     return render_template("partners/schedule.html", form=form, content=content, issued=issued)
 
 
 @bp.route(f"{BASE}/membership-schedule/preview.pdf")
 @requires(Permission.DOCUMENTS_ISSUE)
 def preview_schedule():
-    pdf = services.preview_membership_schedule(tenancy.current_network(), current_user)
+    pdf = schedule.preview_membership_schedule(tenancy.current_network(), current_user)
     return pdf_response(pdf, "partnership-membership-schedule-draft.pdf", inline=True)
 
 

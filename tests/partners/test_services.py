@@ -16,7 +16,7 @@ from governance.core.errors import EditConflict, ImmutableRecordError, InputErro
 from governance.documents.models import IssuedDocument
 from governance.documents.services import load_with_pdf
 from governance.extensions import db
-from governance.partners import imports, population, services
+from governance.partners import exports, imports, population, schedule, services
 from governance.partners.models import ListSize, MembershipStatus, Partner, PartnerContact, PartnerStatusChange
 from tests import factories
 
@@ -594,7 +594,7 @@ def test_export_round_trips_through_the_import_and_defuses_formulas(app, scoped)
     preview = imports.preview_import(scoped, "partners", GOOD_PARTNERS)
     imports.apply_import(scoped, preview, None)
     factories.make_partner(scoped, name="=HYPERLINK(\"http://evil\")", kind="other", ods_code=None)
-    exported = imports.export_partners_csv(services.all_partners())
+    exported = exports.export_partners_csv(services.all_partners())
     assert "'=HYPERLINK" in exported
     assert "Oak Lane Surgery,GP practice,A81010" in exported
     other = factories.make_network()
@@ -619,7 +619,7 @@ def test_membership_schedule_pdf_lists_partners_and_the_total(app, scoped):
     paused = factories.make_practice(scoped, 4_100, name="Paused Surgery")
     factories.make_status_change(paused, "suspended", D(2026, 2, 1))
     factories.make_partner(scoped, name="New Surgery", ods_code="A81077")
-    job = services.request_membership_schedule(scoped, None)
+    job = schedule.request_membership_schedule(scoped, None)
     db.session.commit()  # the worker starts after the commit (at once, in tests)
     db.session.refresh(job)
     assert job.status == "done" and job.progress == 100
@@ -638,27 +638,27 @@ def test_membership_schedule_pdf_lists_partners_and_the_total(app, scoped):
 
 def test_the_schedule_reference_follows_its_content_and_its_day(app, scoped, frozen_clock):
     practice = factories.make_practice(scoped, 5_000)
-    first = services.ScheduleContent(scoped, D(2026, 11, 23))
-    assert services.ScheduleContent(scoped, D(2026, 11, 23)).reference == first.reference
+    first = schedule.ScheduleContent(scoped, D(2026, 11, 23))
+    assert schedule.ScheduleContent(scoped, D(2026, 11, 23)).reference == first.reference
     assert first.reference.startswith("MS-20261123-")
-    assert services.ScheduleContent(scoped, D(2026, 11, 24)).reference != first.reference
+    assert schedule.ScheduleContent(scoped, D(2026, 11, 24)).reference != first.reference
     factories.make_list_size(practice, 5_100, D(2026, 11, 1))
-    assert services.ScheduleContent(scoped, D(2026, 11, 23)).reference != first.reference
+    assert schedule.ScheduleContent(scoped, D(2026, 11, 23)).reference != first.reference
 
 
 def test_two_schedule_requests_that_raced_past_the_question_make_one_document(app, scoped):
     factories.make_practice(scoped, 5_000)
-    first = services.request_membership_schedule(scoped, None)
-    second = services.request_membership_schedule(scoped, None)  # both asked before either was made
+    first = schedule.request_membership_schedule(scoped, None)
+    second = schedule.request_membership_schedule(scoped, None)  # both asked before either was made
     db.session.commit()  # the worker makes them one after the other
     db.session.refresh(first)
     db.session.refresh(second)
     assert first.status == second.status == "done"
     assert first.document_id == second.document_id and count(IssuedDocument) == 1
     with pytest.raises(ServiceError, match="To issue another copy, select 'Issue it again'") as raised:
-        services.request_membership_schedule(scoped, None)
+        schedule.request_membership_schedule(scoped, None)
     assert raised.value.field == "again"
-    services.request_membership_schedule(scoped, None, again=True)
+    schedule.request_membership_schedule(scoped, None, again=True)
     db.session.commit()
     assert count(IssuedDocument) == 2
 
@@ -666,7 +666,7 @@ def test_two_schedule_requests_that_raced_past_the_question_make_one_document(ap
 def test_a_preview_is_a_watermarked_draft_and_archives_nothing(app, scoped):
     factories.make_practice(scoped, 5_000, name="Oak Lane Surgery")
     with app.test_request_context():
-        pdf = services.preview_membership_schedule(scoped, None)
+        pdf = schedule.preview_membership_schedule(scoped, None)
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
     assert "DRAFT" in text and "Oak Lane Surgery" in text and "not issued" in text
     assert count(IssuedDocument) == 0
