@@ -766,3 +766,20 @@ def test_partner_pages_write_tables_summaries_and_cards_through_the_macros():
         source = path.read_text()
         for hand_written in ("<table", "<tr", 'class="nhsuk-card', "nhsuk-summary-list", "summaryList("):
             assert hand_written not in source, f"{path.name}: {hand_written}"
+
+
+@pytest.mark.parametrize(("path", "data", "model"), [
+    ("contacts/new", {"name": "Sam Lee", "email": "sam@example.org"}, PartnerContact),
+    ("status", {"status": "suspended", "effective_on[day]": "1", "effective_on[month]": "6",
+                "effective_on[year]": "2026"}, PartnerStatusChange),
+    ("list-size", {"patients": "10,500", "as_of[day]": "1", "as_of[month]": "6", "as_of[year]": "2026"}, ListSize),
+])
+def test_every_form_that_makes_a_record_is_accepted_once(client, login_as, practice, path, data, model):
+    login_as("board_secretary")
+    url = f"{BASE}/{practice.id}/{path}"
+    token = hidden_fields(client.get(url).get_data(as_text=True))["once"]
+    before = count(model)
+    first = client.post(url, data={**data, "once": token})
+    again = client.post(url, data={**data, "once": token})
+    assert first.status_code == again.status_code == 302 and again.location == first.location
+    assert count(model) == before + 1
