@@ -129,10 +129,17 @@ class _RowPagination(SelectPagination):
         select = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
         return list(db.session.execute(select).all())
 
+    def _query_count(self) -> int:
+        counting = self._query_args.get("count_select")
+        return super()._query_count() if counting is None else db.session.execute(counting).scalar_one()
 
-def paginate_rows(statement, per_page: int | None = None):
-    """As `paginate`, for a select of columns (aggregates, window functions): items are rows."""
+
+def paginate_rows(statement, per_page: int | None = None, count_select=None):
+    """As `paginate`, for a select of columns (aggregates, window functions): items are rows.
+
+    `count_select`, when given, is a cheaper select of how many rows `statement` gives.
+    """
     page = request.args.get("page", 1, type=int)
     page = page if 0 < page <= 1_000_000 else 1
-    return _RowPagination(select=statement, session=db.session, page=page,
+    return _RowPagination(select=statement, session=db.session, page=page, count_select=count_select,
                           per_page=per_page or current_app.config["PER_PAGE"], max_per_page=100, error_out=False)

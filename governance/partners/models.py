@@ -202,7 +202,9 @@ class PartnerStatusChange(NetworkScoped, AppendOnly, Audited, db.Model):
     # also serves "the status on a day" (latest effective_on, then revision).
     __table_args__ = (network_link("partner_id", "partners"),
                       UniqueConstraint("network_id", "partner_id", "effective_on", "revision"),
-                      CheckConstraint("revision >= 1", name="revision_from_one"))
+                      CheckConstraint("revision >= 1", name="revision_from_one"),
+                      # what changed on a date, for the population history
+                      Index("ix_partner_status_changes_network_id_effective_on", "network_id", "effective_on"))
     record_label = "Membership status change"
     field_labels = {"status": "Status", "effective_on": "From", "decision_reference": "Board decision",
                     "note": "Note"}
@@ -240,7 +242,8 @@ class ListSize(NetworkScoped, AppendOnly, Audited, db.Model):
     __table_args__ = (CheckConstraint("patients >= 0", name="patients_not_negative"),
                       CheckConstraint("revision >= 1", name="revision_from_one"),
                       network_link("partner_id", "partners"),
-                      UniqueConstraint("network_id", "partner_id", "as_of", "revision"))
+                      UniqueConstraint("network_id", "partner_id", "as_of", "revision"),
+                      Index("ix_list_sizes_network_id_as_of", "network_id", "as_of"))
     record_label = "List size"
     field_labels = {"patients": "Registered list size", "as_of": "Date the list size was taken"}
 

@@ -324,7 +324,9 @@ def population_history(network_id: int, today: date | None = None, limit: int | 
 
 def population_history_page(network_id: int, today: date | None = None):
     """One page of the population history, latest first, for the history page."""
-    page = paginate_rows(history_query(network_id))
+    points = _change_points(network_id)
+    days = select(func.count(func.distinct(points.c.day)))
+    page = paginate_rows(history_query(network_id), count_select=days)
     page.items = _points(network_id, page.items, today or clock.today())
     return page
 

@@ -11,6 +11,7 @@ one list size and one status per partner and date unless deliberately corrected.
 - partner_status_changes.revision and list_sizes.revision: a correction for a date is the next
   revision; (network_id, partner_id, date, revision) is unique. Existing rows are numbered in
   the order they were recorded, which is the order "the latest entry counts" already used.
+  (network_id, date) indexes serve "what changed on these dates" in the population history.
 
 SQLite cannot rebuild the partners table while other tables link to it, so its new column is
 added in place (NOT NULL needs a default there) and its uniqueness is a unique index.
@@ -97,6 +98,7 @@ def upgrade():
                     batch_op.f(f'uq_{table}_network_id_partner_id_{day}_revision'),
                     ['network_id', 'partner_id', day, 'revision'])
                 batch_op.create_check_constraint(batch_op.f(f'ck_{table}_revision_from_one'), 'revision >= 1')
+                batch_op.create_index(f'ix_{table}_network_id_{day}', ['network_id', day], unique=False)
     for table in APPEND_ONLY:
         make_append_only(table)
 
@@ -108,6 +110,7 @@ def downgrade():
         with op.batch_alter_table(table, schema=None) as batch_op:
             if table in APPEND_ONLY:
                 day = dict(DATED)[table]
+                batch_op.drop_index(f'ix_{table}_network_id_{day}')
                 batch_op.drop_constraint(batch_op.f(f'ck_{table}_revision_from_one'), type_='check')
                 batch_op.drop_constraint(batch_op.f(f'uq_{table}_network_id_partner_id_{day}_revision'),
                                          type_='unique')
