@@ -89,14 +89,26 @@ def make_document(network: Network, title: str = "Board terms of reference", pdf
     return archive_document(network, title=title, pdf=pdf or b"%PDF-1.7 test " + title.encode(), **kw)
 
 
+def _next_revision(model, partner: Partner, day) -> int:
+    """A second entry for the same partner and date is a correction: the next revision."""
+    from sqlalchemy import func, select
+
+    column = model.effective_on if hasattr(model, "effective_on") else model.as_of
+    latest = db.session.execute(select(func.max(model.revision)).where(
+        model.partner_id == partner.id, column == day).execution_options(all_networks=True)).scalar_one()
+    return (latest or 0) + 1
+
+
 def make_status_change(partner: Partner, status: str = "active", effective_on=None, **kw):
     """A membership status change for a partner (default: active from 1 April 2025)."""
     from datetime import date
 
     from governance.partners.models import PartnerStatusChange
 
+    effective_on = effective_on or date(2025, 4, 1)
+    kw.setdefault("revision", _next_revision(PartnerStatusChange, partner, effective_on))
     change = PartnerStatusChange(network_id=partner.network_id, partner_id=partner.id, status=status,
-                                 effective_on=effective_on or date(2025, 4, 1), **kw)
+                                 effective_on=effective_on, **kw)
     db.session.add(change)
     db.session.flush()
     db.session.expire(partner, ["status_changes"])
@@ -109,8 +121,9 @@ def make_list_size(partner: Partner, patients: int = 10_000, as_of=None, **kw):
 
     from governance.partners.models import ListSize
 
-    size = ListSize(network_id=partner.network_id, partner_id=partner.id, patients=patients,
-                    as_of=as_of or date(2025, 4, 1), **kw)
+    as_of = as_of or date(2025, 4, 1)
+    kw.setdefault("revision", _next_revision(ListSize, partner, as_of))
+    size = ListSize(network_id=partner.network_id, partner_id=partner.id, patients=patients, as_of=as_of, **kw)
     db.session.add(size)
     db.session.flush()
     db.session.expire(partner, ["list_sizes"])

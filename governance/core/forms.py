@@ -10,11 +10,19 @@ from governance.core.db import MAX_RECORD_ID
 
 
 class DateInputField(Field):
-    """A date entered as day, month and year boxes (the NHS.UK date input pattern)."""
+    """A date entered as day, month and year boxes (the NHS.UK date input pattern).
 
-    def __init__(self, label=None, validators=None, **kwargs):
+    Its messages follow the NHS.UK error message guidance and name the field by its label:
+    "Date the list size was taken must include a month", "... must be a real date", "Year must
+    include 4 numbers", "Year must be 2000 or later" (`earliest_year`, 1900 unless given).
+    """
+
+    PARTS = ("day", "month", "year")
+
+    def __init__(self, label=None, validators=None, earliest_year: int = 1900, **kwargs):
         super().__init__(label, validators, **kwargs)
         self.parts = {"day": "", "month": "", "year": ""}
+        self.earliest_year = earliest_year
 
     def process(self, formdata, data=None, extra_filters=None):
         self.process_errors = []
@@ -25,23 +33,35 @@ class DateInputField(Field):
         self.raw_data = None
         if formdata is None:
             return
-        keys = [f"{self.name}[{part}]" for part in ("day", "month", "year")]
+        keys = [f"{self.name}[{part}]" for part in self.PARTS]
         if not any(k in formdata for k in keys):
             return
-        self.parts = {part: (formdata.get(k) or "").strip()
-                      for part, k in zip(("day", "month", "year"), keys, strict=True)}
+        self.parts = {part: (formdata.get(k) or "").strip() for part, k in zip(self.PARTS, keys, strict=True)}
         self.raw_data = list(self.parts.values())
         self.data = None
         if not any(self.parts.values()):
             return
-        try:
-            self.data = date(int(self.parts["year"]), int(self.parts["month"]),
-                             int(self.parts["day"]))
-        except (ValueError, OverflowError):
-            self.process_errors.append(f"{self.label.text} must be a real date")
-        if self.data and self.data.year < 1900:
+        problem = self._problem()
+        if problem:
             self.data = None
-            self.process_errors.append(f"{self.label.text} must include a 4-digit year")
+            self.process_errors.append(problem)
+
+    def _problem(self) -> str | None:
+        """Parse the boxes into `data`; the message for what is wrong with them, if anything."""
+        missing = [part for part in self.PARTS if not self.parts[part]]
+        if missing:
+            return f"{self.label.text} must include a {' and '.join(missing)}"
+        if not all(self.parts[part].isascii() and self.parts[part].isdigit() for part in self.PARTS):
+            return f"{self.label.text} must be a real date"
+        try:
+            self.data = date(int(self.parts["year"]), int(self.parts["month"]), int(self.parts["day"]))
+        except (ValueError, OverflowError):
+            return f"{self.label.text} must be a real date"
+        if len(self.parts["year"]) != 4:
+            return "Year must include 4 numbers"
+        if self.data.year < self.earliest_year:
+            return f"Year must be {self.earliest_year} or later"
+        return None
 
     def pre_validate(self, form):
         if self.process_errors:

@@ -47,6 +47,9 @@ class Permission(StrEnum):
     DOCUMENTS_ISSUE = "documents.issue"
     PARTNERS_VIEW = "partners.view"
     PARTNERS_EDIT = "partners.edit"
+    # Phone numbers and emails of partner staff, and representatives' sign-in emails: not for
+    # patient panel members (members of the public) or observers.
+    PARTNER_CONTACTS_VIEW = "partners.contacts"
     MOUS_VIEW = "mous.view"
     MOUS_DRAFT = "mous.draft"
     MOUS_COMMENT = "mous.comment"
@@ -64,6 +67,7 @@ OUTSIDE_NETWORK = {Permission.PUBLIC, Permission.SIGNED_IN, Permission.SITE_ADMI
 # the boards they sit on (governance.meetings.access), not on their role alone.
 _EVERYONE = {Permission.NETWORK_VIEW, Permission.PARTNERS_VIEW, Permission.MEETINGS_VIEW}
 _READERS = _EVERYONE | {Permission.DOCUMENTS_VIEW, Permission.MOUS_VIEW, Permission.MOUS_COMMENT}
+_COLLEAGUES = {Permission.PARTNER_CONTACTS_VIEW}  # staff of the partners: not the public, not observers
 _EDITORS = _READERS | {
     Permission.AUDIT_VIEW,
     Permission.DOCUMENTS_ISSUE,
@@ -73,10 +77,10 @@ _EDITORS = _READERS | {
 }
 
 POLICY: dict[Role, frozenset[Permission]] = {
-    Role.NETWORK_ADMIN: frozenset(_EDITORS | {Permission.MEMBERS_MANAGE, Permission.NETWORK_EDIT}),
-    Role.BOARD_SECRETARY: frozenset(_EDITORS),
-    Role.BOARD_MEMBER: frozenset(_READERS),
-    Role.PARTNER_REPRESENTATIVE: frozenset(_READERS | {Permission.MOUS_SIGN}),
+    Role.NETWORK_ADMIN: frozenset(_EDITORS | _COLLEAGUES | {Permission.MEMBERS_MANAGE, Permission.NETWORK_EDIT}),
+    Role.BOARD_SECRETARY: frozenset(_EDITORS | _COLLEAGUES),
+    Role.BOARD_MEMBER: frozenset(_READERS | _COLLEAGUES),
+    Role.PARTNER_REPRESENTATIVE: frozenset(_READERS | _COLLEAGUES | {Permission.MOUS_SIGN}),
     Role.PATIENT_PANEL_MEMBER: frozenset(_EVERYONE),
     Role.OBSERVER: frozenset(_READERS - {Permission.MOUS_COMMENT}),
 }

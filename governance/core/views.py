@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, flash, request
 from flask_login import current_user
+from flask_sqlalchemy.pagination import SelectPagination
 from flask_wtf import FlaskForm
 
 from governance.core import uow
@@ -15,15 +16,21 @@ from governance.core.once import AlreadySent, OnceForm, claim
 from governance.extensions import db
 
 
-def submit(form: FlaskForm, action: Callable[[], object], *, editing=None):
+def submit(form: FlaskForm, action: Callable[[], object], *, editing=None, every_error: bool = False):
     """Validate the form and run `action`, the one service call; its result, or None on failure.
 
     On a ServiceError the request's writes are rolled back and every problem goes on its field
     (or on the form). On an EditConflict the form also takes the record's saved version, so the
     next save wins, and `form.latest_saved` lists what the colleague saved, for the panel the
     error summary shows. The unit of work commits after the view returns.
+
+    With `every_error`, a form that fails its own checks (a date that is not a real date) is still
+    checked by the service, whose writes are then rolled back, so that the person sees every
+    problem in one round. Only for services whose only effects are database writes.
     """
     if not form.validate_on_submit():
+        if every_error and form.is_submitted() and not _csrf_failed(form):
+            _check_anyway(form, action)
         return None
     try:
         if isinstance(form, OnceForm):
@@ -44,6 +51,29 @@ def submit(form: FlaskForm, action: Callable[[], object], *, editing=None):
             add_form_error(form, problem)
         return None
     return True if result is None else result
+
+
+def _csrf_failed(form) -> bool:
+    return "csrf_token" in form and bool(form.csrf_token.errors)
+
+
+def _check_anyway(form: FlaskForm, action: Callable[[], object]) -> None:
+    """Run the service on an invalid form to collect its problems; keep none of its writes.
+
+    A field that already has the form's own error keeps that one (it says more precisely what is
+    wrong with what was typed).
+    """
+    try:
+        action()
+    except EditConflict:
+        pass  # shown, with the colleague's saved details, once the form itself is right
+    except ServiceError as error:
+        for problem in getattr(error, "problems", [error]):
+            field = getattr(form, problem.field, None) if problem.field else None
+            if field is None or not field.errors:
+                add_form_error(form, problem)
+    finally:
+        uow.discard()
 
 
 def confirm(action: Callable[[], object], done: str | Callable[[object], str]):
@@ -92,3 +122,24 @@ def paginate(statement, per_page: int | None = None):
     return db.paginate(statement, page=page,
                        per_page=per_page or current_app.config["PER_PAGE"], max_per_page=100,
                        error_out=False)
+
+
+class _RowPagination(SelectPagination):
+    def _query_items(self) -> list:
+        select = self._query_args["select"].limit(self.per_page).offset(self._query_offset)
+        return list(db.session.execute(select).all())
+
+    def _query_count(self) -> int:
+        counting = self._query_args.get("count_select")
+        return super()._query_count() if counting is None else db.session.execute(counting).scalar_one()
+
+
+def paginate_rows(statement, per_page: int | None = None, count_select=None):
+    """As `paginate`, for a select of columns (aggregates, window functions): items are rows.
+
+    `count_select`, when given, is a cheaper select of how many rows `statement` gives.
+    """
+    page = request.args.get("page", 1, type=int)
+    page = page if 0 < page <= 1_000_000 else 1
+    return _RowPagination(select=statement, session=db.session, page=page, count_select=count_select,
+                          per_page=per_page or current_app.config["PER_PAGE"], max_per_page=100, error_out=False)

@@ -1,18 +1,19 @@
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from governance.core import cards, clock, tenancy, uow
+from governance.core import cards, clock, tenancy
 from governance.core.cards import DashboardCard
-from governance.core.errors import ServiceError
 from governance.core.formatting import format_date
 from governance.core.forms import ConfirmForm
-from governance.core.permissions import Permission, requires
-from governance.core.views import confirm, paginate, submit
-from governance.partners import imports, population, sections, services
+from governance.core.pdf import pdf_response
+from governance.core.permissions import Permission, can, requires
+from governance.core.views import confirm, submit
+from governance.partners import exports, imports, population, schedule, sections, services
 from governance.partners.forms import (
     ConfirmImportForm,
     ContactForm,
     ImportForm,
+    IssueScheduleForm,
     ListSizeForm,
     NewContactForm,
     NewPartnerForm,
@@ -24,6 +25,24 @@ from governance.partners.models import Partner, PartnerContact
 
 bp = Blueprint("partners", __name__)
 BASE = "/n/<network_slug>/partners"
+# The import pages refuse a larger request before reading it (with their own 413 page, below).
+REQUEST_LIMITS = {"partners.import_csv": imports.MAX_UPLOAD_REQUEST,
+                  "partners.confirm_import": imports.MAX_CONFIRM_REQUEST}
+
+
+@bp.url_value_preprocessor
+def _limit_import_requests(endpoint, values):
+    # Runs before any before-request hook (the CSRF check reads the form first).
+    if endpoint in REQUEST_LIMITS:
+        request.max_content_length = request.max_form_memory_size = REQUEST_LIMITS[endpoint]
+
+
+@bp.errorhandler(413)
+def _too_large(error):
+    # Refused by the CSRF check before the network was loaded, or by the view after.
+    slug = g.network.slug if g.get("network") is not None else g.get("network_slug")
+    back = url_for("partners.import_csv", network_slug=slug) if slug else None
+    return render_template("partners/import_too_large.html", limit_kb=imports.MAX_BYTES // 1024, back=back), 413
 
 
 @bp.route(f"{BASE}/")
@@ -31,16 +50,16 @@ BASE = "/n/<network_slug>/partners"
 def index():
     search = PartnerSearchForm(request.args)
     search.validate()
-    page = paginate(services.partners_query(search.q.data, search.kind.data, search.status.data))
-    return render_template("partners/index.html", page=page, search=search, today=clock.today(),
-                           confirm=ConfirmForm())
+    page = services.partners_page(search.q.data, search.kind.data, search.status.data)
+    return render_template("partners/index.html", page=page, search=search)
 
 
 @bp.route(f"{BASE}/new", methods=["GET", "POST"])
 @requires(Permission.PARTNERS_EDIT)
 def new():
     form = NewPartnerForm(status_from=clock.today())
-    partner = submit(form, lambda: services.create_partner(tenancy.current_network(), form.data, current_user))
+    partner = submit(form, lambda: services.create_partner(tenancy.current_network(), form.data, current_user),
+                     every_error=True)
     if partner:
         flash(f"{partner.name} has been added.")
         return redirect(url_for("partners.show", partner_id=partner.id))
@@ -61,7 +80,8 @@ def show(partner_id):
 def edit(partner_id):
     partner = tenancy.get_or_404(Partner, partner_id)
     form = PartnerForm(obj=partner)
-    if submit(form, lambda: services.update_partner(partner, form.data, form.version.data), editing=partner):
+    if submit(form, lambda: services.update_partner(partner, form.data, form.version.data), editing=partner,
+              every_error=True):
         flash(f"{partner.name} has been saved.")
         return redirect(url_for("partners.show", partner_id=partner.id))
     return render_template("partners/edit.html", form=form, partner=partner)
@@ -74,10 +94,10 @@ def change_status(partner_id):
     form = StatusChangeForm(effective_on=clock.today())
     change = submit(form, lambda: services.record_status_change(
         partner, form.status.data, form.effective_on.data, current_user,
-        decision_reference=form.decision_reference.data, note=form.note.data))
+        decision_reference=form.decision_reference.data, note=form.note.data), every_error=True)
     if change:
-        flash(f"{partner.name}: {change.status_label.lower()} from {format_date(change.effective_on)}.")
-        return redirect(url_for("partners.show", partner_id=partner.id))
+        flash(f"{change.partner.name}: {change.status_label.lower()} from {format_date(change.effective_on)}.")
+        return redirect(url_for("partners.show", partner_id=partner_id))
     return render_template("partners/status_form.html", form=form, partner=partner)
 
 
@@ -88,9 +108,11 @@ def record_list_size(partner_id):
     if not partner.is_gp_practice:
         abort(404)
     form = ListSizeForm(as_of=clock.today())
-    if submit(form, lambda: services.record_list_size(partner, form.patients.data, form.as_of.data, current_user)):
-        flash(f"{partner.name}'s list size of {form.patients.data:,} has been recorded.")
-        return redirect(url_for("partners.show", partner_id=partner.id))
+    size = submit(form, lambda: services.record_list_size(partner, form.patients.data, form.as_of.data, current_user,
+                                                           corrects=form.corrects.data), every_error=True)
+    if size:
+        flash(f"{size.partner.name}'s list size of {size.patients:,} has been recorded.")
+        return redirect(url_for("partners.show", partner_id=partner_id))
     return render_template("partners/list_size_form.html", form=form, partner=partner)
 
 
@@ -99,10 +121,10 @@ def record_list_size(partner_id):
 def new_contact(partner_id):
     partner = tenancy.get_or_404(Partner, partner_id)
     form = NewContactForm()
-    contact = submit(form, lambda: services.add_contact(partner, form.data))
+    contact = submit(form, lambda: services.add_contact(partner, form.data), every_error=True)
     if contact:
         flash(f"{contact.name} has been added as a contact.")
-        return redirect(url_for("partners.show", partner_id=partner.id))
+        return redirect(url_for("partners.show", partner_id=partner_id))
     return render_template("partners/contact_form.html", form=form, partner=partner, contact=None)
 
 
@@ -118,7 +140,8 @@ def _contact_or_404(partner_id, contact_id) -> PartnerContact:
 def edit_contact(partner_id, contact_id):
     contact = _contact_or_404(partner_id, contact_id)
     form = ContactForm(obj=contact)
-    if submit(form, lambda: services.update_contact(contact, form.data, form.version.data), editing=contact):
+    if submit(form, lambda: services.update_contact(contact, form.data, form.version.data), editing=contact,
+              every_error=True):
         flash(f"{contact.name}'s details have been saved.")
         return redirect(url_for("partners.show", partner_id=partner_id))
     return render_template("partners/contact_form.html", form=form, partner=contact.partner, contact=contact)
@@ -135,8 +158,19 @@ def remove_contact(partner_id, contact_id):
 @bp.route(f"{BASE}/population")
 @requires(Permission.PARTNERS_VIEW)
 def population_page():
-    profile = population.population_profile(tenancy.current_network())
-    return render_template("partners/population.html", profile=profile)
+    network, today = tenancy.current_network(), clock.today()
+    uncounted, uncounted_total = population.uncounted_practices(network.id, today)
+    return render_template(
+        "partners/population.html", profile=population.population_profile(network, today),
+        shares=population.practice_shares_page(network.id, today), uncounted=uncounted,
+        uncounted_total=uncounted_total, recent=population.population_history(network.id, today, limit=5))
+
+
+@bp.route(f"{BASE}/population/history")
+@requires(Permission.PARTNERS_VIEW)
+def population_history():
+    page = population.population_history_page(tenancy.current_network().id)
+    return render_template("partners/population_history.html", page=page)
 
 
 @bp.route(f"{BASE}/import", methods=["GET", "POST"])
@@ -146,49 +180,68 @@ def import_csv():
     preview = submit(form, lambda: imports.preview_import(tenancy.current_network(), form.what.data,
                                                           imports.read_upload(form.file.data)))
     if preview:
-        confirm_form = ConfirmImportForm(what=preview.kind.value, csv_text=preview.text)
-        return render_template("partners/import_preview.html", preview=preview, confirm=confirm_form)
-    return render_template("partners/import.html", form=form, columns=imports.COLUMNS)
+        confirm_form = ConfirmImportForm(what=preview.kind.value, csv_text=preview.text, digest=preview.digest)
+        return render_template("partners/import_preview.html", preview=preview, confirm=confirm_form,
+                               summary=imports.summary_of(preview))
+    return render_template("partners/import.html", form=form, columns=imports.COLUMNS,
+                           limit_kb=imports.MAX_BYTES // 1024)
 
 
 @bp.route(f"{BASE}/import/confirm", methods=["POST"])
 @requires(Permission.PARTNERS_EDIT)
 def confirm_import():
-    form = ConfirmImportForm()
-    if not form.validate_on_submit():
+    form, network = ConfirmImportForm(), tenancy.current_network()
+    saved = submit(form, lambda: imports.confirm_import(network, form.what.data, form.csv_text.data,
+                                                        form.digest.data, current_user))
+    if saved:
+        flash(f"{imports.summary_of(saved)}.")
+        return redirect(url_for("partners.index"))
+    if form.what.data not in imports.ImportKind._value2member_map_:
         return redirect(url_for("partners.import_csv"))
-    network = tenancy.current_network()
-    try:
-        preview = imports.preview_import(network, form.what.data, form.csv_text.data)
-        saved = imports.apply_import(network, preview, current_user) if preview.is_valid else None
-    except ServiceError as error:
-        uow.discard()
-        flash(error.message, "error")
-        return redirect(url_for("partners.import_csv"))
-    if saved is None:  # the file changed, or the partners did, since the preview: show why
-        uow.discard()
-        return render_template("partners/import_preview.html", preview=preview, confirm=form)
-    flash(f"{preview.count_of(saved)} imported.")
-    return redirect(url_for("partners.index"))
+    # Not saved: the file as it checks now, with why (the partners changed, a row failed, ...)
+    preview = imports.preview_import(network, form.what.data, form.csv_text.data)
+    again = ConfirmImportForm(what=preview.kind.value, csv_text=preview.text, digest=preview.digest)
+    again.form_errors.extend(form.form_errors)
+    return render_template("partners/import_preview.html", preview=preview, confirm=again,
+                           summary=imports.summary_of(preview))
 
 
 @bp.route(f"{BASE}/export.csv")
 @requires(Permission.PARTNERS_VIEW)
 def export_csv():
-    text = imports.export_partners_csv(services.all_partners())
+    text = exports.export_partners_csv(services.all_partners(), with_contacts=can(Permission.PARTNER_CONTACTS_VIEW))
+    return _csv(text, f"{tenancy.current_network().slug}-partners.csv")
+
+
+@bp.route(f"{BASE}/import/list-sizes-template.csv")
+@requires(Permission.PARTNERS_EDIT)
+def list_size_template():
+    return _csv(exports.list_size_template_csv(), f"{tenancy.current_network().slug}-list-sizes.csv")
+
+
+def _csv(text: str, filename: str) -> Response:
     # The byte order mark tells Excel the file is UTF-8; the import reads it back either way.
-    return Response("\ufeff" + text, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{tenancy.current_network().slug}-partners.csv"'})
+    return Response("\ufeff" + text, mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-@bp.route(f"{BASE}/membership-schedule", methods=["POST"])
+@bp.route(f"{BASE}/membership-schedule", methods=["GET", "POST"])
 @requires(Permission.DOCUMENTS_ISSUE)
 def issue_schedule():
-    job = confirm(lambda: services.request_membership_schedule(tenancy.current_network(), current_user),
-                  "The partnership membership schedule is being made.")
+    network, form = tenancy.current_network(), IssueScheduleForm()
+    job = submit(form, lambda: schedule.request_membership_schedule(network, current_user, again=form.again.data))
     if job:
+        flash("The partnership membership schedule is being made.")
         return redirect(url_for("documents.job", job_id=job.id))
-    return redirect(url_for("partners.index"))
+    content, issued = schedule.schedule_to_issue(network)
+    return render_template("partners/schedule.html", form=form, content=content, issued=issued)
+
+
+@bp.route(f"{BASE}/membership-schedule/preview.pdf")
+@requires(Permission.DOCUMENTS_ISSUE)
+def preview_schedule():
+    pdf = schedule.preview_membership_schedule(tenancy.current_network(), current_user)
+    return pdf_response(pdf, "partnership-membership-schedule-draft.pdf", inline=True)
 
 
 def _population_card(membership):
@@ -196,4 +249,4 @@ def _population_card(membership):
 
 
 cards.register(DashboardCard(key="population", template="partners/_population_summary.html",
-                             load=_population_card, order=60))
+                             load=_population_card, order=60, audience=cards.EVERYONE))

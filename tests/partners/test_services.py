@@ -13,9 +13,10 @@ from werkzeug.datastructures import FileStorage
 from governance.core import clock, tenancy
 from governance.core.audit import AuditEntry
 from governance.core.errors import EditConflict, ImmutableRecordError, InputErrors, ServiceError
+from governance.documents.models import IssuedDocument
 from governance.documents.services import load_with_pdf
 from governance.extensions import db
-from governance.partners import imports, population, services
+from governance.partners import exports, imports, population, schedule, services
 from governance.partners.models import ListSize, MembershipStatus, Partner, PartnerContact, PartnerStatusChange
 from tests import factories
 
@@ -96,6 +97,44 @@ def test_size_message_says_plainly_when_the_population_fits():
 
 
 # The registered population over time --------------------------------------------------------
+# The database works it out (population.py); these tests hold it to plain Python definitions.
+
+def oracle_population(partners, day: date) -> int:
+    """The definition: active GP practices on the day, each with its latest list size by then."""
+    total = 0
+    for partner in partners:
+        if partner.kind == "gp_practice" and partner.status_on(day) == MembershipStatus.ACTIVE:
+            size = partner.list_size_on(day)
+            total += size.patients if size else 0
+    return total
+
+
+def oracle_history(partners) -> list[tuple[date, int, int]]:
+    days = sorted({c.effective_on for p in partners if p.kind == "gp_practice" for c in p.status_changes}
+                  | {s.as_of for p in partners if p.kind == "gp_practice" for s in p.list_sizes})
+    points, previous = [], 0
+    for day in days:
+        value = oracle_population(partners, day)
+        points.append((day, value, value - previous))
+        previous = value
+    return points[::-1]
+
+
+def oracle_percents(sizes: list[int]) -> list[Decimal]:
+    """The largest remainder method, in the order given (ties to the earlier one)."""
+    total = sum(sizes)
+    hundredths = [Fraction(n * 10_000, total) for n in sizes]
+    floors = [int(h) for h in hundredths]
+    for i in sorted(range(len(sizes)), key=lambda i: hundredths[i] - floors[i], reverse=True)[:10_000 - sum(floors)]:
+        floors[i] += 1
+    return [(Decimal(f) / 100).quantize(Decimal("0.01")) for f in floors]
+
+
+def fresh(partners):
+    for partner in partners:
+        db.session.expire(partner)
+    return partners
+
 
 def test_population_counts_active_practices_latest_list_size_as_of_each_date(app, scoped):
     a = factories.make_practice(scoped, 10_000, joined=D(2025, 4, 1), as_of=D(2025, 4, 1))
@@ -107,53 +146,125 @@ def test_population_counts_active_practices_latest_list_size_as_of_each_date(app
     factories.make_list_size(c, 5_000, D(2025, 1, 1))
     trust = factories.make_partner(scoped, kind="community_trust", ods_code="RYX")
     factories.make_status_change(trust, "active", D(2025, 1, 1))
-    partners = [a, b, c, trust]
+    factories.make_status_change(trust, "left", D(2025, 2, 1))  # not a practice: not in the history
 
-    assert population.population_on(partners, D(2025, 3, 31)) == 0
-    assert population.population_on(partners, D(2025, 4, 1)) == 10_000
-    assert population.population_on(partners, D(2025, 9, 30)) == 10_000  # b not yet active
-    assert population.population_on(partners, D(2025, 10, 1)) == 18_000
-    assert population.population_on(partners, D(2026, 4, 1)) == 18_500
-    assert population.population_on(partners, D(2026, 7, 1)) == 10_500  # b has left
+    assert population.population_on(scoped.id, D(2025, 3, 31)) == 0
+    assert population.population_on(scoped.id, D(2025, 4, 1)) == 10_000
+    assert population.population_on(scoped.id, D(2025, 9, 30)) == 10_000  # b not yet active
+    assert population.population_on(scoped.id, D(2025, 10, 1)) == 18_000
+    assert population.population_on(scoped.id, D(2026, 4, 1)) == 18_500
+    assert population.population_on(scoped.id, D(2026, 7, 1)) == 10_500  # b has left
 
-    history = population.population_history(partners, today=D(2026, 5, 1))
+    history = population.population_history(scoped.id, today=D(2026, 5, 1))
     assert [(p.day, p.population, p.change) for p in history] == [
-        (D(2025, 1, 1), 0, 0), (D(2025, 4, 1), 10_000, 10_000), (D(2025, 7, 1), 10_000, 0),
-        (D(2025, 10, 1), 18_000, 8_000), (D(2026, 4, 1), 18_500, 500), (D(2026, 7, 1), 10_500, -8_000)]
-    assert history[-1].is_future and not history[-2].is_future
-    assert "list size 10,500" in " ".join(history[-2].events)
+        (D(2026, 7, 1), 10_500, -8_000), (D(2026, 4, 1), 18_500, 500), (D(2025, 10, 1), 18_000, 8_000),
+        (D(2025, 7, 1), 10_000, 0), (D(2025, 4, 1), 10_000, 10_000), (D(2025, 1, 1), 0, 0)]
+    assert history[0].is_future and not history[1].is_future
+    assert "list size 10,500" in " ".join(history[1].events)
+    assert [(p.day, p.population) for p in population.population_history(scoped.id, limit=2)] == [
+        (D(2026, 7, 1), 10_500), (D(2026, 4, 1), 18_500)]
 
 
-def test_suspended_practices_are_not_counted_and_a_later_entry_for_the_same_date_wins(app, scoped):
+def test_suspended_practices_are_not_counted_and_a_later_revision_for_the_same_date_wins(app, scoped):
     a = factories.make_practice(scoped, 10_000)
     factories.make_status_change(a, "suspended", D(2026, 1, 1))
-    assert population.population_on([a], D(2026, 1, 1)) == 0
+    assert population.population_on(scoped.id, D(2026, 1, 1)) == 0
     factories.make_status_change(a, "active", D(2026, 1, 1))  # a correction for the same date
     factories.make_list_size(a, 9_000, D(2026, 1, 1))
     factories.make_list_size(a, 9_100, D(2026, 1, 1))
-    assert population.population_on([a], D(2026, 1, 1)) == 9_100
+    assert population.population_on(scoped.id, D(2026, 1, 1)) == 9_100
+    events = population.population_history(scoped.id)[0].events
+    assert events == [f"{a.name}: suspended", f"{a.name}: active (correction)", f"{a.name}: list size 9,000",
+                      f"{a.name}: list size 9,100 (correction)"]
+
+
+def test_the_database_agrees_with_the_definitions_on_a_busy_network(any_app):
+    """Random histories (corrections, gaps, departures, trusts): totals, history and shares as defined."""
+    import random
+
+    rng = random.Random(20261123)
+    network = factories.make_network()
+    tenancy.activate(network.id)
+    try:
+        partners = []
+        for n in range(14):
+            kind = "gp_practice" if n % 5 else "community_trust"
+            partner = factories.make_partner(network, kind=kind, ods_code=f"A{81100 + n}" if n % 5 else None,
+                                             name=f"Practice {rng.randrange(1000):03d} {n}")
+            for _ in range(rng.randrange(0, 4)):
+                factories.make_status_change(partner, rng.choice(["active", "active", "left", "suspended"]),
+                                             D(2025, rng.randrange(1, 13), 1))
+            for _ in range(rng.randrange(0, 4) if kind == "gp_practice" else 0):
+                factories.make_list_size(partner, rng.randrange(0, 12_000), D(2025, rng.randrange(1, 13), 1))
+            partners.append(partner)
+        db.session.commit()
+        fresh(partners)
+        for month in range(1, 13):
+            day = D(2025, month, 1)
+            assert population.population_on(network.id, day) == oracle_population(partners, day), day
+        assert [(p.day, p.population, p.change) for p in population.population_history(network.id)] == (
+            oracle_history(partners))
+        day = D(2026, 1, 1)
+        shares = population.practice_shares(network.id, day)
+        counted = sorted((p for p in partners if p.kind == "gp_practice" and p.status_on(day) == "active"
+                          and p.list_size_on(day)), key=lambda p: (p.name_key, p.id))
+        assert [s.partner_id for s in shares] == [p.id for p in counted]
+        sizes = [p.list_size_on(day).patients for p in counted]
+        if sum(sizes):
+            assert [s.percent for s in shares] == oracle_percents(sizes)
+            assert sum(s.percent for s in shares) == Decimal("100.00")
+            assert sum(s.share for s in shares) == 1
+    finally:
+        tenancy.activate(None)
 
 
 def test_practice_shares_are_exact_and_sum_to_one_hundred_percent(app, scoped):
-    practices = [factories.make_practice(scoped, 10_000) for _ in range(3)]
-    shares = population.practice_shares(practices, D(2026, 1, 1))
+    for _ in range(3):
+        factories.make_practice(scoped, 10_000)
+    shares = population.practice_shares(scoped.id, D(2026, 1, 1))
     assert [s.share for s in shares] == [Fraction(1, 3)] * 3
     assert sum(s.share for s in shares) == 1
-    assert sorted(s.percent for s in shares) == [Decimal("33.33"), Decimal("33.33"), Decimal("33.34")]
+    assert [s.percent for s in shares] == [Decimal("33.34"), Decimal("33.33"), Decimal("33.33")]  # ties: name order
     assert sum(s.percent for s in shares) == Decimal("100.00")
 
 
 def test_practice_shares_of_uneven_lists(app, scoped):
     sizes = [10_800, 9_340, 8_610, 7_650, 5_600, 1]
-    practices = [factories.make_practice(scoped, n) for n in sizes]
-    shares = population.practice_shares(practices, D(2026, 1, 1))
+    for n, patients in enumerate(sizes):
+        factories.make_practice(scoped, patients, name=f"Practice {n}")
+    shares = population.practice_shares(scoped.id, D(2026, 1, 1))
     assert sum(s.share for s in shares) == Fraction(1)
-    assert sum(s.percent for s in shares) == Decimal("100.00")
+    assert [s.percent for s in shares] == oracle_percents(sizes)
     assert shares[0].share == Fraction(10_800, sum(sizes))
 
 
+def test_large_list_sizes_do_not_overflow_the_share_arithmetic(any_app):
+    network = factories.make_network()
+    tenancy.activate(network.id)
+    try:
+        for n in range(3):
+            factories.make_practice(network, services.MAX_LIST_SIZE, name=f"Big {n}")
+        assert [s.percent for s in population.practice_shares(network.id, D(2026, 1, 1))] == [
+            Decimal("33.34"), Decimal("33.33"), Decimal("33.33")]
+    finally:
+        tenancy.activate(None)
+
+
 def test_no_shares_when_there_is_no_population(app, scoped):
-    assert population.practice_shares([factories.make_practice(scoped, 0)], D(2026, 1, 1)) == []
+    factories.make_practice(scoped, 0)
+    assert population.practice_shares(scoped.id, D(2026, 1, 1)) == []
+
+
+def test_practices_not_counted_say_why(app, scoped):
+    factories.make_practice(scoped, 5_000, name="Counted")
+    left = factories.make_practice(scoped, 5_000, name="Gone")
+    factories.make_status_change(left, "left", D(2026, 1, 1))
+    factories.make_partner(scoped, name="New")
+    unsized = factories.make_partner(scoped, name="Unsized")
+    factories.make_status_change(unsized, "active")
+    uncounted, how_many = population.uncounted_practices(scoped.id, D(2026, 2, 1), limit=2)
+    assert how_many == 3
+    assert [(p.name, p.reason) for p in uncounted] == [("Gone", "left"), ("New", "no membership status")]
 
 
 def test_population_profile_of_the_network(app, scoped):
@@ -162,7 +273,6 @@ def test_population_profile_of_the_network(app, scoped):
     profile = population.population_profile(scoped, D(2026, 1, 1))
     assert profile.population == 27_400
     assert profile.warning == "Registered population 27,400 is below the 30,000 expected for a primary care home."
-    assert len(profile.shares) == 2 and len(profile.history) == 1
 
 
 # Partners -----------------------------------------------------------------------------------
@@ -187,7 +297,7 @@ def test_create_partner_with_status_and_list_size_writes_audit(app, scoped):
     ({"kind": "community_trust", "ods_code": "RYX"}, "list_size", "Only GP practices"),
     ({"list_size": -1}, "list_size", "between 0 and"),
     ({"list_size_as_of": D.today() + timedelta(days=30)}, "list_size_as_of", "today or in the past"),
-    ({"list_size_as_of": None}, "list_size_as_of", "Enter the date the list size was counted"),
+    ({"list_size_as_of": None}, "list_size_as_of", "Enter the date the list size was taken"),
     ({"list_size": None}, "list_size", "Enter the registered list size, or leave its date empty"),
     ({"status_from": None}, "status_from", "Enter the date"),
 ])
@@ -384,7 +494,9 @@ def test_import_with_any_bad_row_saves_nothing(app, scoped):
     assert errors[2] == ""
     assert "letter followed by 5 numbers" in errors[3]
     assert "Duplicate: ODS code A81010 is also on row 2" in errors[4]
-    assert "Existing Practice already has ODS code A81099" in errors[5]
+    assert errors[5] == "" and preview.rows[3].action == "Update"  # the existing partner's ODS code
+    assert preview.rows[3].changes == ["Name: 'Existing Practice' to 'Existing Copy'",
+                                       "List size as of 23 November 2026: 1"]
     assert "Unknown kind 'spaceship'" in errors[6]
     assert "List size 'lots' is not a whole number" in errors[7]
     assert "Only GP practices" in errors[8]
@@ -392,6 +504,7 @@ def test_import_with_any_bad_row_saves_nothing(app, scoped):
     with pytest.raises(ServiceError, match="Nothing has been imported"):
         imports.apply_import(scoped, preview, None)
     assert count(Partner) == 1 and count(ListSize) == 0
+    assert db.session.execute(select(Partner.name)).scalar_one() == "Existing Practice"
 
 
 @pytest.mark.parametrize(("row", "message"), [
@@ -481,7 +594,7 @@ def test_export_round_trips_through_the_import_and_defuses_formulas(app, scoped)
     preview = imports.preview_import(scoped, "partners", GOOD_PARTNERS)
     imports.apply_import(scoped, preview, None)
     factories.make_partner(scoped, name="=HYPERLINK(\"http://evil\")", kind="other", ods_code=None)
-    exported = imports.export_partners_csv(services.all_partners())
+    exported = exports.export_partners_csv(services.all_partners())
     assert "'=HYPERLINK" in exported
     assert "Oak Lane Surgery,GP practice,A81010" in exported
     other = factories.make_network()
@@ -506,7 +619,7 @@ def test_membership_schedule_pdf_lists_partners_and_the_total(app, scoped):
     paused = factories.make_practice(scoped, 4_100, name="Paused Surgery")
     factories.make_status_change(paused, "suspended", D(2026, 2, 1))
     factories.make_partner(scoped, name="New Surgery", ods_code="A81077")
-    job = services.request_membership_schedule(scoped, None)
+    job = schedule.request_membership_schedule(scoped, None)
     db.session.commit()  # the worker starts after the commit (at once, in tests)
     db.session.refresh(job)
     assert job.status == "done" and job.progress == 100
@@ -521,3 +634,39 @@ def test_membership_schedule_pdf_lists_partners_and_the_total(app, scoped):
                      "is below the 30,000 expected for a primary care home",
                      "4,100 (not counted)", "New Surgery GP practice A81077 Not recorded"):
         assert expected in words
+
+
+def test_the_schedule_reference_follows_its_content_and_its_day(app, scoped, frozen_clock):
+    practice = factories.make_practice(scoped, 5_000)
+    first = schedule.ScheduleContent(scoped, D(2026, 11, 23))
+    assert schedule.ScheduleContent(scoped, D(2026, 11, 23)).reference == first.reference
+    assert first.reference.startswith("MS-20261123-")
+    assert schedule.ScheduleContent(scoped, D(2026, 11, 24)).reference != first.reference
+    factories.make_list_size(practice, 5_100, D(2026, 11, 1))
+    assert schedule.ScheduleContent(scoped, D(2026, 11, 23)).reference != first.reference
+
+
+def test_two_schedule_requests_that_raced_past_the_question_make_one_document(app, scoped):
+    factories.make_practice(scoped, 5_000)
+    first = schedule.request_membership_schedule(scoped, None)
+    second = schedule.request_membership_schedule(scoped, None)  # both asked before either was made
+    db.session.commit()  # the worker makes them one after the other
+    db.session.refresh(first)
+    db.session.refresh(second)
+    assert first.status == second.status == "done"
+    assert first.document_id == second.document_id and count(IssuedDocument) == 1
+    with pytest.raises(ServiceError, match="To issue another copy, select 'Issue it again'") as raised:
+        schedule.request_membership_schedule(scoped, None)
+    assert raised.value.field == "again"
+    schedule.request_membership_schedule(scoped, None, again=True)
+    db.session.commit()
+    assert count(IssuedDocument) == 2
+
+
+def test_a_preview_is_a_watermarked_draft_and_archives_nothing(app, scoped):
+    factories.make_practice(scoped, 5_000, name="Oak Lane Surgery")
+    with app.test_request_context():
+        pdf = schedule.preview_membership_schedule(scoped, None)
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "DRAFT" in text and "Oak Lane Surgery" in text and "not issued" in text
+    assert count(IssuedDocument) == 0
