@@ -6,7 +6,7 @@ import pypdf
 import pytest
 
 from governance.extensions import db
-from governance.mous import services
+from governance.mous import services, signing
 from governance.networks.models import Network
 from tests import factories
 from tests.e2e.conftest import sign_in
@@ -27,7 +27,7 @@ def _riverside():
     mou = factories.make_mou(network, [practice, trust], issued=True, actor=secretary.user,
                              title="Integrated frailty service MOU")
     db.session.commit()  # signing re-checks the password in its own transaction, as a request would
-    services.sign_mou_version(network, services.get_version(mou, 1), trust_signatory,
+    signing.sign_mou_version(network, services.get_version(mou, 1), trust_signatory,
                               full_name="Mark Ellison", job_title="Director of community services",
                               confirmed=True, password=factories.PASSWORD, ip_address="192.0.2.30",
                               user_agent="Test browser")

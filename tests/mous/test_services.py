@@ -15,15 +15,15 @@ from governance.core import tenancy
 from governance.core.errors import ImmutableRecordError, ServiceError
 from governance.documents.models import IssuedDocument
 from governance.extensions import db
-from governance.mous import services, versions
+from governance.mous import access, comments, pages, pdfs, reminders, services, signing, versions
 from governance.mous import text as mou_text
 from governance.mous.clauses import LIBRARY
-from governance.mous.models import MouDecline, MouSignature, MouStatus, MouVersion
+from governance.mous.models import MouAnswer, MouDecline, MouSignature, MouStatus, MouVersion
 from tests import factories
-from tests.mous.conftest import sign
+from tests.mous.conftest import pdf, png, sign
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-PDF = b"%PDF-1.7\n" + b"0" * 64
+PNG = png()
+PDF = pdf()
 
 
 @pytest.fixture(autouse=True)
@@ -108,7 +108,7 @@ def test_issuing_freezes_text_parties_and_hash(network, issued):
     assert [c["heading"] for c in version.clauses] == [c.heading for c in LIBRARY]
     assert [p.name for p in version.parties] == ["Riverside Community Trust", "Riverside Medical Centre"]
     assert len(version.content_hash) == 64
-    assert services.verify(version)
+    assert versions.verify(version)
 
     clause = issued.clauses[0]
     services.update_clause(clause, {"heading": clause.heading, "body": "Changed after issue"}, clause.version)
@@ -116,12 +116,12 @@ def test_issuing_freezes_text_parties_and_hash(network, issued):
     db.session.expire_all()
     version = current(issued)
     assert version.clauses[0]["body"] != "Changed after issue"
-    assert services.verify(version)
+    assert versions.verify(version)
 
 
 def test_hash_is_of_canonical_json_of_the_content(network, issued):
     version = current(issued)
-    content = services.version_content(version)
+    content = versions.version_content(version)
     expected = mou_text.content_hash({"format": mou_text.CANONICAL_FORMAT, "mou_id": issued.id, "version": 1,
                                       **content})
     assert version.content_hash == expected
@@ -200,8 +200,8 @@ def test_every_party_signing_executes_and_archives_the_pdf(network, issued, sign
         sign(network, version, member)
     db.session.commit()
     assert issued.status == MouStatus.EXECUTED
-    document = services.executed_document(version, with_pdf=True)
-    assert document is not None and document.kind == services.EXECUTED_KIND
+    document = pdfs.executed_document(version, with_pdf=True)
+    assert document is not None and document.kind == pdfs.EXECUTED_KIND
     text_of_pdf = pdf_text(document.pdf)
     assert "Signing certificate" in text_of_pdf
     for member in signatories:
@@ -262,8 +262,8 @@ def test_signing_needs_the_confirmation(network, issued, signatories):
 def test_decline_records_the_reason_and_blocks_signing_that_version(network, issued, signatories):
     version = current(issued)
     with pytest.raises(ServiceError, match="Enter the reason"):
-        services.decline_mou_version(version, signatories[0], "  ", ip_address="1.2.3.4", user_agent="x")
-    decline = services.decline_mou_version(version, signatories[0], "Clause 5 needs our finance director.",
+        signing.decline_mou_version(version, signatories[0], "  ", ip_address="1.2.3.4", user_agent="x")
+    decline = signing.decline_mou_version(version, signatories[0], "Clause 5 needs our finance director.",
                                            ip_address="1.2.3.4", user_agent="x")
     assert decline.reason == "Clause 5 needs our finance director." and decline.version_hash == version.content_hash
     with pytest.raises(ServiceError, match="declined version 1"):
@@ -305,8 +305,8 @@ def test_tampering_with_a_signed_version_is_detected(network, issued, signatorie
     db.session.commit()
     db.session.expire_all()
     version = current(issued)
-    assert not services.verify(version)
-    check = services.integrity(version)
+    assert not versions.verify(version)
+    check = versions.integrity(version)
     assert not check.ok and check.stored != check.computed
     with pytest.raises(ServiceError, match="no longer matches the fingerprint"):
         sign(network, version, signatories[1])
@@ -320,7 +320,7 @@ def test_issued_versions_and_signatures_are_append_only(network, issued, signato
     with pytest.raises(ImmutableRecordError):
         db.session.flush()
     db.session.rollback()
-    services.decline_mou_version(version, signatories[1], "No", ip_address="1.2.3.4", user_agent="x")
+    signing.decline_mou_version(version, signatories[1], "No", ip_address="1.2.3.4", user_agent="x")
     db.session.commit()
     for statement in ("UPDATE mou_signatures SET signatory_name = 'x'", "DELETE FROM mou_signatures",
                       "DELETE FROM mou_versions", "UPDATE mou_version_parties SET name = 'x'",
@@ -349,7 +349,7 @@ def answered(network, parties, signatories, secretary):
     version = current(mou)
     signature = sign(network, version, signatories[0])
     scan = wet_ink(network, version, parties[1], secretary.user, data=PDF, filename="scan.pdf")
-    decline = services.decline_mou_version(version, decliner, "Not our service", ip_address="198.51.100.4",
+    decline = signing.decline_mou_version(version, decliner, "Not our service", ip_address="198.51.100.4",
                                            user_agent="pytest browser")
     db.session.commit()
     return mou, (signature, scan, decline), waiting
@@ -366,9 +366,9 @@ def test_signatures_and_declines_carry_the_hash_of_their_record(network, parties
     assert versions.record_content(signature)["signed_at"].endswith("+00:00")
     db.session.expire_all()  # read back from the database: the same hashes come out
     version = current(mou)
-    check = services.integrity(version)
+    check = versions.integrity(version)
     assert check.ok and len(check.records) == 3 and not check.failed_records
-    assert services.verify(version)
+    assert versions.verify(version)
 
 
 @pytest.mark.parametrize("statement, kind, problem", [
@@ -392,8 +392,8 @@ def test_a_record_changed_in_the_database_fails_integrity(network, parties, sign
     tamper(statement, **{k: v for k, v in ids.items() if f":{k}" in statement}, forged="0" * 64,
            **({"substituted": b"%PDF-1.7\nsubstituted"} if ":substituted" in statement else {}))
     version = current(mou)
-    assert not services.verify(version)
-    check = services.integrity(version)
+    assert not versions.verify(version)
+    check = versions.integrity(version)
     assert not check.ok and check.content_ok
     [failed] = check.failed_records
     assert (failed.record.id, type(failed.record)) == (ids[kind], MouDecline if kind == "decline" else MouSignature)
@@ -407,12 +407,12 @@ def test_a_record_tampered_with_is_listed_in_the_certificate(network, parties, s
     mou, (signature, scan, decline), waiting = answered(network, parties, signatories, secretary)
     tamper("UPDATE mou_signatures SET ip_address = '10.9.9.9' WHERE id = :id", id=signature.id)
     version = current(mou)
-    text_of_pdf = pdf_text(services.version_pdf(network, version)).replace("\n", "").replace(" ", "")
+    text_of_pdf = pdf_text(pdfs.version_pdf(network, version)).replace("\n", "").replace(" ", "")
     assert "signatureanddeclinerecords:FAILED" in text_of_pdf and "Recordsthatfailedthecheck" in text_of_pdf
     now = versions.record_hash(next(s for s in version.signatures if s.id == signature.id))
     assert f"Recordhashwhenmade{signature.record_hash},now{now}" in text_of_pdf
     assert f"Recordhash:{signature.record_hash}FAILEDtheintegritycheck" in text_of_pdf
-    events = {e.record_hash: e.record_ok for e in services.certificate_events(version) if e.record_hash}
+    events = {e.record_hash: e.record_ok for e in pdfs.certificate_events(version) if e.record_hash}
     assert events == {signature.record_hash: False, scan.record_hash: True, decline.record_hash: True}
     with pytest.raises(ServiceError, match="no longer matches the fingerprint"):
         wet_ink(network, version, waiting.partner, secretary.user)
@@ -420,7 +420,7 @@ def test_a_record_tampered_with_is_listed_in_the_certificate(network, parties, s
 
 def test_certificate_shows_the_hash_of_every_signature_and_decline(network, parties, signatories, secretary):
     mou, records, _ = answered(network, parties, signatories, secretary)
-    text_of_pdf = pdf_text(services.version_pdf(network, current(mou))).replace("\n", "").replace(" ", "")
+    text_of_pdf = pdf_text(pdfs.version_pdf(network, current(mou))).replace("\n", "").replace(" ", "")
     assert "IntegritycheckwhenthisPDFwasgenerated,ofthecontentandof3signatureanddeclinerecords:passed" in text_of_pdf
     for record in records:
         assert f"Recordhash:{record.record_hash}" in text_of_pdf
@@ -433,7 +433,7 @@ def wet_ink(network, version, partner, actor, data=PNG, filename="signed.png", *
               "signed_on": date.today(), "upload": upload(data, filename), "actor": actor,
               "ip_address": "10.0.0.1", "user_agent": "pytest"}
     values.update(kw)
-    return services.record_wet_ink_signature(network, version, **values)
+    return signing.record_wet_ink_signature(network, version, **values)
 
 
 def test_wet_ink_signature_is_stored_with_its_scan(network, issued, parties, secretary, signatories):
@@ -445,7 +445,7 @@ def test_wet_ink_signature_is_stored_with_its_scan(network, issued, parties, sec
     sign(network, version, signatories[0])
     assert issued.status == MouStatus.EXECUTED
     db.session.commit()
-    assert services.load_evidence(signature.id).evidence == PDF
+    assert signing.load_evidence(signature.id).evidence == PDF
 
 
 @pytest.mark.parametrize("data, filename, message", [
@@ -472,14 +472,14 @@ def test_wet_ink_date_and_party_are_checked(network, issued, parties, secretary)
 # ---------------------------------------------------------------- documents and lists
 
 def test_draft_pdf_is_watermarked(app, network, issued):
-    text_of_pdf = pdf_text(services.draft_pdf(network, issued))
+    text_of_pdf = pdf_text(pdfs.draft_pdf(network, issued))
     assert "DRAFT" in text_of_pdf and "Frailty service MOU" in text_of_pdf
 
 
 def test_version_pdf_before_execution_lists_what_has_happened(network, issued, signatories):
     version = current(issued)
     sign(network, version, signatories[0], full_name="Dr Helen Marsh")
-    text_of_pdf = pdf_text(services.version_pdf(network, version))
+    text_of_pdf = pdf_text(pdfs.version_pdf(network, version))
     assert "Dr Helen Marsh" in text_of_pdf and "Not yet signed" in text_of_pdf
     assert "DRAFT" not in text_of_pdf
 
@@ -496,8 +496,8 @@ def test_awaiting_signature_lists_only_unanswered_current_versions(network, issu
 
 def test_reminders_list_who_has_not_signed_and_for_how_long(network, issued, signatories):
     sign(network, current(issued), signatories[0])
-    mous = db.session.execute(services.reminders_query()).scalars().all()
-    rows = services.outstanding_parties(mous)
+    mous = db.session.execute(reminders.reminders_query()).scalars().all()
+    rows = reminders.outstanding_parties(mous)
     assert [(r.party.name, r.days) for r in rows] == [("Riverside Community Trust", 0)]
     assert rows[0].signatories[0].id == signatories[1].id
 
@@ -505,11 +505,11 @@ def test_reminders_list_who_has_not_signed_and_for_how_long(network, issued, sig
 def test_mous_for_partner_shows_where_each_stands(network, issued, signatories, parties):
     draft = factories.make_mou(network, list(parties), title="Draft only")
     sign(network, current(issued), signatories[0])
-    rows = services.mous_for_partner(parties[0].id)
+    rows = pages.mous_for_partner(parties[0].id)
     assert [(r.mou.title, r.label.split(" on ")[0]) for r in rows] == [("Frailty service MOU",
                                                                          "Signed version 1")]
-    rows = {r.mou.id: r.label for r in services.mous_for_partner(parties[1].id, include_drafts=True)}
-    assert rows[issued.id].startswith("Awaiting signature of version 1")
+    rows = {r.mou.id: r.label for r in pages.mous_for_partner(parties[1].id, include_drafts=True)}
+    assert rows[issued.id].startswith("Version 1 awaiting signature since")
     assert rows[draft.id] == "Draft, not yet issued"
 
 
@@ -518,25 +518,25 @@ def test_mous_for_partner_shows_where_each_stands(network, issued, signatories, 
 def test_invited_members_read_and_comment_and_comments_resolve(network, parties, secretary):
     mou = factories.make_mou(network, list(parties))
     reader = factories.make_member(network, "board_member")
-    assert not services.can_read_draft(mou, reader) and not services.can_see(mou, reader)
-    services.invite_commenter(mou, reader.id, secretary.user)
-    assert services.can_read_draft(mou, reader) and services.can_comment(mou, reader)
-    comment = services.add_comment(mou, mou.clauses[2], "Please add the weekend hours.", reader.user)
+    assert not access.can_read_draft(mou, reader) and not access.can_see(mou, reader)
+    comments.invite_commenter(mou, reader.id, secretary.user)
+    assert access.can_read_draft(mou, reader) and access.can_comment(mou, reader)
+    comment = comments.add_comment(mou, mou.clauses[2], "Please add the weekend hours.", reader)
     assert comment.is_open and comment.clause_heading == mou.clauses[2].heading
     someone = factories.make_member(network, "board_member")
     with pytest.raises(ServiceError, match="Only the board secretary or the comment's author"):
-        services.set_comment_resolved(comment, True, someone)
-    services.set_comment_resolved(comment, True, secretary)
+        comments.set_comment_resolved(comment, True, someone)
+    comments.set_comment_resolved(comment, True, secretary)
     assert not comment.is_open and comment.resolved_by_id == secretary.user_id
-    with pytest.raises(ServiceError, match="Choose a member who can comment"):
-        services.invite_commenter(mou, reader.id, secretary.user)
+    with pytest.raises(ServiceError, match="Choose members who can comment"):
+        comments.invite_commenter(mou, reader.id, secretary.user)
 
 
 def test_observers_cannot_be_invited_to_comment(network, parties, secretary):
     mou = factories.make_mou(network, list(parties))
     observer = factories.make_member(network, "observer")
-    with pytest.raises(ServiceError, match="Choose a member who can comment"):
-        services.invite_commenter(mou, observer.id, secretary.user)
+    with pytest.raises(ServiceError, match="Choose members who can comment"):
+        comments.invite_commenter(mou, observer.id, secretary.user)
 
 
 def test_issued_document_is_archived_once(network, issued, signatories):
@@ -553,7 +553,7 @@ HUGE = 10**30  # no database integer column holds it
 
 def test_ids_no_database_can_hold_are_treated_as_unknown(network, issued, parties, secretary):
     assert services.get_version(issued, HUGE) is None and services.get_version(issued, -1) is None
-    assert services.load_evidence(HUGE) is None and services.load_evidence("x") is None
+    assert signing.load_evidence(HUGE) is None and signing.load_evidence("x") is None
     base = {"title": "T", "purpose": "P", "start_date": date(2027, 4, 1), "end_date": date(2028, 3, 31),
             "end_date_kind": "end"}
     with pytest.raises(ServiceError, match="Choose parties from this network's partners"):
@@ -561,8 +561,8 @@ def test_ids_no_database_can_hold_are_treated_as_unknown(network, issued, partie
     with pytest.raises(ServiceError, match="Choose an MOU of this network"):
         services.create_mou(network, {**base, "parties": [p.id for p in parties], "varies_id": HUGE},
                             secretary.user)
-    with pytest.raises(ServiceError, match="Choose a member who can comment"):
-        services.invite_commenter(issued, HUGE, secretary.user)
+    with pytest.raises(ServiceError, match="Choose members who can comment"):
+        comments.invite_commenter(issued, HUGE, secretary.user)
 
 
 def test_control_characters_are_removed_before_saving_and_hashing():
@@ -580,12 +580,15 @@ def test_a_signature_made_meanwhile_by_another_party_still_executes(network, iss
         user_id=trust.user_id, recorded_by_id=trust.user_id, signatory_name="Mark Ellison",
         signatory_title="Director", signed_at=datetime.now(UTC), ip_address="203.0.113.8", user_agent="",
         version_hash=version.content_hash, evidence_filename="", evidence_mime="", evidence_size=0,
-        evidence_sha256="")
+        evidence_sha256="", answer_kind="signature", account_name="", account_email="")
+    db.session.execute(MouAnswer.__table__.insert().values(
+        network_id=network.id, version_id=version.id, partner_id=trust.partner_id, kind="signature",
+        answered_at=datetime.now(UTC)))
     db.session.execute(MouSignature.__table__.insert().values(
         **values, record_hash=versions.record_hash(MouSignature(**values))))
     sign(network, version, signatories[0])
     assert issued.status == MouStatus.EXECUTED
-    assert services.executed_document(version) is not None
+    assert pdfs.executed_document(version) is not None
 
 
 def test_a_party_that_answered_meanwhile_cannot_answer_again(network, issued, signatories):
@@ -595,7 +598,10 @@ def test_a_party_that_answered_meanwhile_cannot_answer_again(network, issued, si
     values = dict(
         network_id=network.id, version_id=version.id, partner_id=member.partner_id, user_id=member.user_id,
         reason="No", declined_at=datetime.now(UTC), ip_address="203.0.113.8", user_agent="",
-        version_hash=version.content_hash)
+        version_hash=version.content_hash, answer_kind="decline")
+    db.session.execute(MouAnswer.__table__.insert().values(
+        network_id=network.id, version_id=version.id, partner_id=member.partner_id, kind="decline",
+        answered_at=datetime.now(UTC)))
     db.session.execute(MouDecline.__table__.insert().values(
         **values, record_hash=versions.record_hash(MouDecline(**values))))
     with pytest.raises(ServiceError, match="declined version 1"):
@@ -612,26 +618,27 @@ def test_wet_ink_is_refused_for_a_tampered_version(network, issued, parties, sec
         wet_ink(network, version, parties[0], secretary.user)
 
 
-def test_certificate_times_are_written_out_in_utc(network, issued, signatories):
+def test_certificate_times_are_uk_time_with_their_offset_from_utc(network, issued, signatories):
     version = current(issued)
     sign(network, version, signatories[0])
-    events = services.certificate_events(version)
-    at = version.issued_at.astimezone(UTC)
-    assert events[0].when == f"{at.day} {at:%B %Y}, {at:%H:%M:%S} UTC"
-    assert events[0].when in pdf_text(services.version_pdf(network, version)).replace("\n", " ")
+    events = pdfs.certificate_events(version)
+    at = version.issued_at.astimezone(UTC)  # November: UK time is UTC
+    assert events[0].when == f"{at.day} {at:%B %Y}, {at:%H:%M:%S} GMT (UTC+00:00)"
+    assert events[0].when in pdf_text(pdfs.version_pdf(network, version)).replace("\n", " ")
+    assert pdfs.uk_time(datetime(2026, 7, 1, 9, 15, 2, tzinfo=UTC)) == "1 July 2026, 10:15:02 BST (UTC+01:00)"
 
 
 def test_comments_close_when_the_mou_ends_and_resolving_twice_keeps_the_first(network, parties, secretary):
     mou = factories.make_mou(network, list(parties))
-    comment = services.add_comment(mou, mou.clauses[0], "A point", secretary.user)
-    services.set_comment_resolved(comment, True, secretary)
+    comment = comments.add_comment(mou, mou.clauses[0], "A point", secretary)
+    comments.set_comment_resolved(comment, True, secretary)
     first = comment.resolved_at
     other = factories.make_member(network, "network_admin")
-    services.set_comment_resolved(comment, True, other)
+    comments.set_comment_resolved(comment, True, other)
     assert comment.resolved_at == first and comment.resolved_by_id == secretary.user_id
     services.end_mou(mou, "terminated", "Service decommissioned", secretary.user)
     with pytest.raises(ServiceError, match="closed for comments"):
-        services.add_comment(mou, mou.clauses[0], "Too late", secretary.user)
+        comments.add_comment(mou, mou.clauses[0], "Too late", secretary)
 
 
 def test_diff_groups_a_changed_phrase():
@@ -647,16 +654,16 @@ def test_emails_link_to_the_page_to_sign_or_comment_on(smtp_server, network, par
     db.session.commit()
     assert len(smtp_server) == 2 and all(sign_link.encode() in m.content for m in smtp_server)
     draft = factories.make_mou(network, list(parties))
-    services.invite_commenter(draft, factories.make_member(network, "board_member").id, secretary.user)
+    comments.invite_commenter(draft, factories.make_member(network, "board_member").id, secretary.user)
     db.session.commit()
     assert f"/n/{network.slug}/mous/{draft.id}/draft".encode() in smtp_server[-1].content
 
 
 def test_a_declined_version_can_be_issued_again_unchanged(network, issued, signatories, secretary):
-    services.decline_mou_version(current(issued), signatories[0], "Signed by mistake? No: declined by mistake.",
+    signing.decline_mou_version(current(issued), signatories[0], "Signed by mistake? No: declined by mistake.",
                                  ip_address="1.2.3.4", user_agent="x")
     second = services.issue_version(network, issued, secretary.user, "127.0.0.1")
-    assert second.number == 2 and services.version_content(second) == services.version_content(
+    assert second.number == 2 and versions.version_content(second) == versions.version_content(
         services.get_version(issued, 1))
     for member in signatories:
         sign(network, second, member)

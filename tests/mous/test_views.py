@@ -9,13 +9,13 @@ from sqlalchemy import select, text
 
 from governance.core import tenancy
 from governance.extensions import db
-from governance.mous import services
+from governance.mous import comments, services
 from governance.mous.models import Mou, MouComment, MouCommentInvitation, MouDecline, MouSignature, MouStatus
 from tests import factories
-from tests.mous.conftest import sign
+from tests.mous.conftest import pdf, png, sign
 
 BASE = "/n/riverside-test/mous"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = png()
 ROLES = ["network_admin", "board_secretary", "board_member", "partner_representative", "patient_panel_member",
          "observer"]
 
@@ -157,8 +157,8 @@ def test_numbers_too_big_for_the_database_are_not_found(client, login_as, issued
                  f"/{issued.id}/signatures/{huge}/evidence"):
         assert client.get(BASE + path).status_code == 404, path
     assert client.post(f"{BASE}/{issued.id}/comments/{huge}/resolve").status_code == 404
-    response = client.post(f"{BASE}/{issued.id}/commenters", data={"membership_id": str(huge)})
-    assert response.status_code == 200 and "Choose a member who can comment" in html(response)
+    response = client.post(f"{BASE}/{issued.id}/commenters", data={"membership_ids": str(huge)})
+    assert response.status_code == 200 and "Choose members who can comment" in html(response)
 
 
 def test_a_draft_never_issued_is_hidden_from_members_not_invited(client, login_as, draft, secretary):
@@ -166,7 +166,7 @@ def test_a_draft_never_issued_is_hidden_from_members_not_invited(client, login_a
     assert client.get(f"{BASE}/{draft.id}").status_code == 403
     assert client.get(f"{BASE}/{draft.id}/draft").status_code == 403
     assert "Social prescribing MOU" not in html(client.get(f"{BASE}/"))
-    services.invite_commenter(draft, member.id, secretary.user)
+    comments.invite_commenter(draft, member.id, secretary.user)
     db.session.commit()
     assert client.get(f"{BASE}/{draft.id}/draft").status_code == 200
     assert "Social prescribing MOU" in html(client.get(f"{BASE}/"))
@@ -233,7 +233,7 @@ def test_clauses_are_added_edited_moved_and_removed(client, login_as, draft):
 
 def test_invited_member_comments_and_secretary_resolves(client, login_as, draft, secretary):
     member = login_as("board_member")
-    services.invite_commenter(draft, member.id, secretary.user)
+    comments.invite_commenter(draft, member.id, secretary.user)
     db.session.commit()
     clause = draft.clauses[1]
     url = f"{BASE}/{draft.id}/clauses/{clause.id}/comments"
@@ -256,13 +256,13 @@ def test_secretary_invites_a_commenter(client, login_as, network, draft):
     login_as("board_secretary")
     reader = factories.make_member(network, "board_member")
     db.session.commit()
-    response = client.post(f"{BASE}/{draft.id}/commenters", data={"membership_id": str(reader.id)})
+    response = client.post(f"{BASE}/{draft.id}/commenters", data={"membership_ids": str(reader.id)})
     assert response.status_code == 302
     assert reader.user.full_name in html(client.get(f"{BASE}/{draft.id}/commenters"))
-    response = client.post(f"{BASE}/{draft.id}/commenters", data={"membership_id": ""})
-    assert response.status_code == 200 and "Choose the member to invite" in html(response)
-    response = client.post(f"{BASE}/{draft.id}/commenters", data={"membership_id": "99999"})
-    assert response.status_code == 200 and "Choose a member who can comment" in html(response)
+    response = client.post(f"{BASE}/{draft.id}/commenters", data={})  # no box ticked
+    assert response.status_code == 200 and "Choose at least one member to invite" in html(response)
+    response = client.post(f"{BASE}/{draft.id}/commenters", data={"membership_ids": "99999"})
+    assert response.status_code == 200 and "Choose members who can comment" in html(response)
 
 
 # ---------------------------------------------------------------- issuing and comparing
@@ -303,7 +303,8 @@ def test_signatory_sees_waiting_mous_and_signs(client, login_as, network, issued
     page = html(client.get(f"{BASE}/{issued.id}/versions/1/sign"))
     assert "You are signing for" in page and "Riverside Medical Centre" in page and "Parties" in page
     response = client.post(f"{BASE}/{issued.id}/versions/1/sign", data={
-        "full_name": "Dr Helen Marsh", "job_title": "Senior partner", "confirm": "y", "password": factories.PASSWORD})
+        "full_name": "Dr Helen Marsh", "job_title": "Senior partner", "confirm": "y", "different_name": "y",
+        "password": factories.PASSWORD})
     assert response.status_code == 302
     signature = db.session.execute(select(MouSignature)).scalar_one()
     assert signature.user_id == member.user_id and signature.user_agent == "Firefox test"
@@ -320,7 +321,7 @@ def test_signatory_sees_waiting_mous_and_signs(client, login_as, network, issued
 ])
 def test_bad_signing_input_re_renders_with_the_error_summary(client, login_as, issued, parties, changes, message):
     login_as("partner_representative", partner_id=parties[0].id, is_authorised_signatory=True)
-    data = {"full_name": "Dr Helen Marsh", "job_title": "Senior partner", "confirm": "y",
+    data = {"full_name": "Dr Helen Marsh", "job_title": "Senior partner", "confirm": "y", "different_name": "y",
             "password": factories.PASSWORD, **changes}
     response = client.post(f"{BASE}/{issued.id}/versions/1/sign", data=data)
     assert response.status_code == 200
@@ -511,7 +512,7 @@ def test_mou_pages_use_a_fixed_number_of_queries(client, login_as, count_queries
     def grow(start):
         for n in range(start, start + 3):
             services.add_clause(issued, f"Extra {n}", "Text")
-            services.add_comment(issued, issued.clauses[n], "A comment", secretary.user)
+            comments.add_comment(issued, issued.clauses[n], "A comment", secretary)
             services.issue_version(network, issued, secretary.user, "127.0.0.1")
         sign(network, version_of(issued, issued.issued_count), signatories[0])
         db.session.commit()
@@ -546,12 +547,13 @@ def test_partner_page_hides_mous_from_roles_that_cannot_read_them(client, login_
 
 def test_the_issue_page_warns_about_library_placeholders_left_in_the_draft(client, login_as, draft):
     from governance.mous import services as mou_services
+    from governance.mous import text as mou_text
 
     login_as("board_secretary")
     page = html(client.get(f"{BASE}/{draft.id}/issue"))
     assert "Some clauses still have placeholders" in page and "[quarterly]" in page
     for clause in draft.clauses:
-        filled = mou_services.text.PLACEHOLDER.sub(lambda m: m[1], clause.body)
+        filled = mou_text.PLACEHOLDER.sub(lambda m: m[1], clause.body)
         mou_services.update_clause(clause, {"heading": clause.heading, "body": filled}, clause.version)
     db.session.commit()
     assert "Some clauses still have placeholders" not in html(client.get(f"{BASE}/{draft.id}/issue"))
