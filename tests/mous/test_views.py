@@ -12,7 +12,7 @@ from governance.extensions import db
 from governance.mous import comments, services
 from governance.mous.models import Mou, MouComment, MouCommentInvitation, MouDecline, MouSignature, MouStatus
 from tests import factories
-from tests.mous.conftest import pdf, png, sign
+from tests.mous.conftest import png, sign
 
 BASE = "/n/riverside-test/mous"
 PNG = png()
