@@ -2,23 +2,36 @@
 
 import hashlib
 import io
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pypdf
 import pytest
-from sqlalchemy import select, text
-from sqlalchemy.exc import DatabaseError
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import DatabaseError, IntegrityError
 from werkzeug.datastructures import FileStorage
 
 from governance.auth.models import LoginAttempt
 from governance.core import tenancy
+from governance.core.db import NetworkScoped
 from governance.core.errors import ImmutableRecordError, ServiceError
+from governance.core.outbox import OutboxMessage
 from governance.documents.models import IssuedDocument
 from governance.extensions import db
 from governance.mous import access, comments, pages, pdfs, reminders, services, signing, versions
 from governance.mous import text as mou_text
 from governance.mous.clauses import LIBRARY
-from governance.mous.models import MouAnswer, MouDecline, MouSignature, MouStatus, MouVersion
+from governance.mous.models import (
+    MouAnswer,
+    MouClause,
+    MouDecline,
+    MouReminder,
+    MouSignature,
+    MouStatus,
+    MouVersion,
+    MouVersionParty,
+    mou_parties,
+)
 from tests import factories
 from tests.mous.conftest import pdf, png, sign
 
@@ -679,3 +692,330 @@ def test_placeholders_are_square_brackets_but_not_markdown_links():
     assert placeholders(body) == ["quarterly", "describe the rule"]
     assert placeholders("No placeholders here.") == []
 
+
+
+# ---------------------------------------------------------------- issue 9: an executed MOU stays in force
+
+def execute(network, mou, signatories, number=None):
+    version = services.get_version(mou, number or mou.issued_count)
+    for member in signatories:
+        sign(network, version, member)
+    db.session.commit()
+    return version
+
+
+def test_an_executed_version_stays_in_force_until_its_successor_is_executed(network, issued, signatories,
+                                                                           secretary):
+    execute(network, issued, signatories)
+    services.add_clause(issued, "Safeguarding", "Each partner follows its own policy.")
+    services.issue_version(network, issued, secretary.user, "127.0.0.1")
+    db.session.commit()
+    first, second = services.get_version(issued, 1), services.get_version(issued, 2)
+    assert issued.in_force_number == 1 and first.is_in_force
+    assert first.status == MouStatus.EXECUTED and second.status == MouStatus.OUT_FOR_SIGNATURE
+    assert issued.effective_status == MouStatus.EXECUTED
+    assert pages.standing(issued) == "In force: version 1 (executed 23 November 2026); version 2 awaiting signatures"
+    partner_label = pages.mous_for_partner(signatories[0].partner_id)[0].label
+    assert partner_label.startswith("In force: version 1, executed 23 November 2026. Version 2 awaiting signature")
+
+    execute(network, issued, signatories, 2)
+    first = services.get_version(issued, 1)
+    assert issued.in_force_number == 2 and first.status == MouStatus.SUPERSEDED
+    assert pages.standing(issued) == "In force: version 2 (executed 23 November 2026)"
+
+
+def test_a_clause_with_no_text_cannot_be_issued(network, parties, secretary):
+    mou = factories.make_mou(network, list(parties))
+    scope = next(c for c in mou.clauses if c.key == "scope")
+    services.update_clause(scope, {"heading": scope.heading, "body": "  \n "}, scope.version)
+    services.add_clause(mou, "Safeguarding", "")
+    with pytest.raises(ServiceError) as refused:
+        services.issue_version(network, mou, secretary.user, "127.0.0.1")
+    messages = [p.message for p in refused.value.problems]
+    assert messages == [f'The clause "{heading}" has no text. Write its text or remove the clause before issuing'
+                        for heading in ("Scope of services", "Safeguarding")]
+    assert mou.issued_count == 0
+
+
+def test_a_clause_added_from_the_library_keeps_its_key(network, parties):
+    mou = factories.make_mou(network, list(parties))
+    services.delete_clause(next(c for c in mou.clauses if c.key == "conflicts"))
+    assert services.library_choices(mou) == [("conflicts", "Conflicts of interest")]
+    library = services.library_clause("conflicts")
+    added = services.add_clause(mou, library.heading, library.body, "conflicts")
+    assert added.key == "conflicts" and services.library_choices(mou) == []
+    again = services.add_clause(mou, library.heading, library.body, "conflicts")
+    assert again.key != "conflicts"  # a key follows one clause only
+    assert services.add_clause(mou, "Mine", "Text", "not-in-the-library").key not in {c.key for c in LIBRARY}
+
+
+# ---------------------------------------------------------------- variations
+
+def test_variations_are_numbered_titled_and_say_what_they_vary(network, issued, parties, signatories, secretary):
+    execute(network, issued, signatories)
+    first = factories.make_mou(network, list(parties), issued=True, actor=secretary.user, title="weekend cover",
+                               varies_id=issued.id)
+    second = factories.make_mou(network, list(parties), title="bank holidays", varies_id=issued.id)
+    assert (first.variation_number, second.variation_number) == (1, 2)
+    assert first.full_title == "Frailty service MOU — variation 1: weekend cover"
+    version = current(first)
+    assert str(version) == "Frailty service MOU — variation 1: weekend cover, version 1"
+    assert [m.id for m in services.variations_of(issued, include_drafts=True)] == [first.id, second.id]
+    assert [m.id for m in services.variations_of(issued, include_drafts=False)] == [first.id]
+    text_of_pdf = pdf_text(pdfs.version_pdf(network, version)).replace("\n", " ")
+    assert "This is variation 1 of Frailty service MOU (version 1, executed 23 November 2026)." in text_of_pdf
+    with pytest.raises(ServiceError, match="not a variation"):
+        factories.make_mou(network, list(parties), title="x", varies_id=first.id)
+
+
+# ---------------------------------------------------------------- commenting
+
+def test_several_members_are_invited_at_once_with_a_deadline_and_can_be_withdrawn(network, parties, secretary,
+                                                                                  frozen_clock):
+    mou = factories.make_mou(network, list(parties))
+    readers = [factories.make_member(network, "board_member") for _ in range(2)]
+    invitations = comments.invite_commenters(mou, [r.id for r in readers], secretary.user,
+                                             due_on=date(2026, 11, 30))
+    assert len(invitations) == 2 and mou.comments_due_on == date(2026, 11, 30)
+    mails = db.session.execute(select(OutboxMessage).where(OutboxMessage.template == "mou_comment_invitation"))
+    assert all("Please comment by 30 November 2026" in m.body for m in mails.scalars())
+    assert all(access.can_comment(mou, r) for r in readers)
+    comments.withdraw_invitation(invitations[0])
+    assert not access.can_read_draft(mou, readers[0]) and access.can_read_draft(mou, readers[1])
+    with pytest.raises(ServiceError, match="today or in the future"):
+        comments.set_comment_deadline(mou, date(2026, 11, 1))
+
+    frozen_clock.shift(timedelta(days=8))  # 1 December: comments have closed
+    assert not access.can_comment(mou, readers[1]) and access.can_comment(mou, secretary)
+    with pytest.raises(ServiceError, match="Comments on this draft closed on 30 November 2026"):
+        comments.add_comment(mou, mou.clauses[0], "Late", readers[1])
+    assert comments.add_comment(mou, mou.clauses[0], "A drafter's note", secretary).body == "A drafter's note"
+
+
+def test_replies_thread_under_the_comment(network, parties, secretary):
+    mou = factories.make_mou(network, list(parties))
+    reader = factories.make_member(network, "board_member")
+    comments.invite_commenters(mou, [reader.id], secretary.user)
+    question = comments.add_comment(mou, mou.clauses[1], "Which hours?", reader)
+    answer = comments.add_comment(mou, mou.clauses[1], "Nine to five.", secretary, reply_to=question)
+    again = comments.add_comment(mou, mou.clauses[1], "Thanks.", reader, reply_to=answer)
+    assert answer.reply_to_id == again.reply_to_id == question.id
+    with pytest.raises(ServiceError, match="Enter your reply"):
+        comments.add_comment(mou, mou.clauses[1], " ", reader, reply_to=question)
+    with pytest.raises(ServiceError, match="not part of this MOU"):
+        comments.add_comment(mou, mou.clauses[2], "Wrong clause", reader, reply_to=question)
+    db.session.commit()
+    view = pages.draft_page(services.load_draft(mou.id), reader)
+    [thread] = view.clauses[1].threads
+    assert thread.comment.id == question.id and [r.id for r in thread.replies] == [answer.id, again.id]
+    assert thread.can_resolve and comments.count_open_comments(mou) == 1
+
+
+# ---------------------------------------------------------------- reminders
+
+def test_reminders_flag_a_party_with_no_signatory_and_remind_each_party_once_a_day(network, parties, signatories,
+                                                                                 secretary, frozen_clock):
+    nobody = factories.make_partner(network, name="Riverside Hospice")
+    mou = factories.make_mou(network, [*parties, nobody], issued=True, actor=secretary.user)
+    db.session.commit()
+    sent = reminders.send_reminders(network, mou, secretary.user)
+    assert (sent.emails, sorted(sent.parties)) == (2, ["Riverside Community Trust", "Riverside Medical Centre"])
+    assert sent.not_reminded == ["Riverside Hospice: no authorised signatory is recorded. Ask a network admin to "
+                                 "record one, or record a wet-ink signature"]
+    assert "Not reminded: Riverside Hospice: no authorised signatory" in sent.message
+    rows = {r.party.name: r for r in reminders.outstanding_parties([mou])}
+    assert rows["Riverside Hospice"].problem and rows["Riverside Medical Centre"].last_reminded == date(2026, 11, 23)
+    db.session.commit()
+
+    with pytest.raises(ServiceError, match="No reminder was sent.*already reminded today"):
+        reminders.send_reminders(network, mou, secretary.user)
+    db.session.rollback()
+    frozen_clock.shift(timedelta(days=1))
+    assert reminders.send_reminders(network, mou, secretary.user).emails == 2
+    assert db.session.execute(select(func.count(MouReminder.id))).scalar_one() == 4
+
+
+# ---------------------------------------------------------------- signatures tied to people
+
+def test_a_signature_keeps_the_accounts_own_name_and_email_beside_what_was_typed(network, issued, signatories):
+    member = signatories[0]
+    with pytest.raises(ServiceError, match=f"not the name on your Accord account, {member.user.full_name}"):
+        sign(network, current(issued), member, full_name="Mickey Mouse", different_name=False)
+    db.session.rollback()
+    signature = sign(network, current(issued), member, full_name="Mickey Mouse", job_title="Chief Mouse")
+    assert (signature.account_name, signature.account_email) == (member.user.full_name, member.user.email)
+    assert signature.name_differs and "re-entered their password" in signature.identity_check
+    assert versions.record_content(signature)["account"] == {"name": member.user.full_name,
+                                                              "email": member.user.email}
+    same = sign(network, current(issued), signatories[1], full_name=signatories[1].user.full_name.upper() + " ",
+                different_name=False)  # case and spacing are not another name
+    assert not same.name_differs
+    db.session.commit()
+    tamper("UPDATE mou_signatures SET account_email = 'someone@else.example' WHERE id = :id", id=signature.id)
+    assert not versions.verify(current(issued))
+
+
+def test_the_certificate_names_who_completed_it_in_plain_words(network, parties, signatories, secretary):
+    mou = factories.make_mou(network, list(parties), issued=True, actor=secretary.user)
+    sign(network, current(mou), signatories[0], full_name="Mickey Mouse", job_title="Chief Mouse")
+    wet_ink(network, current(mou), parties[1], secretary.user)  # the last signature, on paper
+    db.session.commit()
+    version = current(mou)
+    executed = pdfs.certificate_events(version)[-1]
+    assert executed.event == "Executed: every party signed" and executed.person == secretary.user.full_name
+    assert executed.detail.startswith(f"{secretary.user.full_name} recorded the last signature, made on paper")
+    text_of_pdf = pdf_text(pdfs.executed_document(version, with_pdf=True).pdf).replace("\n", " ")
+    account = signatories[0].user
+    assert f"Mickey Mouse, Chief Mouse (Accord account: {account.full_name}, {account.email})" in text_of_pdf
+    assert "The typed name is not the account's name" in text_of_pdf
+    assert "sorted-key JSON" not in text_of_pdf and not re.search(r"\d\d:\d\d:\d\d UTC", text_of_pdf)
+    assert "GMT (UTC+00:00)" in text_of_pdf and "Times are UK time" in text_of_pdf
+
+
+def test_the_executed_pdf_has_the_wet_ink_scans_and_goes_to_everyone(network, parties, signatories, secretary,
+                                                                     smtp_server):
+    hospice = factories.make_partner(network, name="Riverside Hospice")
+    mou = factories.make_mou(network, [*parties, hospice], issued=True, actor=secretary.user)
+    wet_ink(network, current(mou), hospice, secretary.user, data=pdf(pages=2), filename="signed.pdf")
+    wet_ink(network, current(mou), parties[1], secretary.user, data=PNG, filename="signed.png")
+    sign(network, current(mou), signatories[0])  # the last signature: executed, mail queued, not yet sent
+    version = current(mou)
+    document = pdfs.executed_document(version, with_pdf=True)
+    bare = len(pypdf.PdfReader(io.BytesIO(pdfs.version_pdf(network, version))).pages)
+    merged = pypdf.PdfReader(io.BytesIO(document.pdf))
+    assert len(merged.pages) == bare + 3  # two pages of the PDF scan, one for the PNG
+    assert "Signed page for Riverside Community Trust: Jo Bloggs" in merged.pages[-1].extract_text()
+
+    mails = db.session.execute(select(OutboxMessage).where(OutboxMessage.template == "mou_executed")).scalars().all()
+    expected = {signatories[0].user.email, signatories[1].user.email, secretary.user.email}
+    assert {m.to_address for m in mails} == expected
+    for mail in mails:
+        [attachment] = mail.attachments
+        assert (attachment.filename, attachment.mime_type) == (f"mou-{mou.id}-version-1-executed.pdf",
+                                                               "application/pdf")
+        assert attachment.content == document.pdf
+        assert "It was executed on 23 November 2026 and is now the version in force" in mail.body
+    db.session.commit()  # sent once the transaction commits
+    delivered = [m for m in smtp_server if b"MOU executed" in m.content]
+    assert len(delivered) == 3
+    assert all(b'filename="mou-' in m.content and b"application/pdf" in m.content for m in delivered)
+
+
+@pytest.mark.parametrize("active", [{"javascript": "app.alert(1)"}, {"open_action": True}, {"page_action": True},
+                                    {"attachment": b"MZ"}, {"launch": True}],
+                         ids=["javascript", "open-action", "page-action", "embedded-file", "launch"])
+def test_a_wet_ink_pdf_with_active_content_is_refused(network, issued, parties, secretary, active):
+    with pytest.raises(ServiceError, match="contains scripts, automatic actions or embedded files") as refused:
+        wet_ink(network, current(issued), parties[0], secretary.user, data=pdf(**active), filename="scan.pdf")
+    assert refused.value.field == "evidence"
+
+
+def test_a_wet_ink_pdf_is_read_not_grepped(network, issued, parties, secretary):
+    """Names written with #-escapes (/Open#41ction) are still found; a broken file is refused by name."""
+    disguised = pdf(open_action=True).replace(b"/OpenAction", b"/Open#41ction").replace(b"/JS ", b"/J#53 ")
+    assert b"/OpenAction" not in disguised
+    with pytest.raises(ServiceError, match="contains scripts"):
+        wet_ink(network, current(issued), parties[0], secretary.user, data=disguised, filename="scan.pdf")
+    with pytest.raises(ServiceError, match="could not be read"):
+        wet_ink(network, current(issued), parties[0], secretary.user, data=b"%PDF-1.7\nnot really",
+                filename="scan.pdf")
+
+
+# ---------------------------------------------------------------- readers see what was issued
+
+def test_readers_see_only_what_was_issued(network, issued, parties, signatories):
+    newcomer = factories.make_partner(network, name="Northgate Pharmacy")
+    services.update_mou(issued, {"title": "Renamed in draft", "purpose": "P", "start_date": date(2027, 1, 1),
+                                 "end_date": date(2030, 1, 1), "end_date_kind": "end",
+                                 "parties": [p.id for p in (*parties, newcomer)]}, issued.version)
+    db.session.commit()
+    reader = factories.make_member(network, "board_member")
+    [row] = pages.mou_rows(db.session.execute(services.mous_query(reader)).scalars().all())
+    assert row.title == "Frailty service MOU" and "Northgate Pharmacy" not in row.parties
+    assert row.term == "1 April 2026 to 31 March 2028"
+    view = pages.overview(issued, reader)
+    assert view.title == "Frailty service MOU" and not view.can_read_draft
+    assert [p.name for p in view.details.parties] == ["Riverside Community Trust", "Riverside Medical Centre"]
+    assert pages.mous_for_partner(newcomer.id) == []
+    assert [r.mou.id for r in pages.mous_for_partner(newcomer.id, include_drafts=True)] == [issued.id]
+    assert services.comparison(issued, services.versions_of(issued), None, None, include_draft=False) is None
+
+
+# ---------------------------------------------------------------- the word diff: rendered, bounded, cached
+
+def test_compare_shows_the_text_people_read_not_markdown(network, issued, secretary):
+    scope = next(c for c in issued.clauses if c.key == "scope")
+    services.update_clause(scope, {"heading": scope.heading, "body": "Covers **frailty** care.\n\n- weekdays\n- "
+                                   "[weekends](https://www.nhs.uk)"}, scope.version)
+    services.issue_version(network, issued, secretary.user, "127.0.0.1")
+    result = services.comparison(issued, services.versions_of(issued), "1", "2", include_draft=False)
+    body = str(next(c for c in result["clauses"] if c.change == "changed").body)
+    assert "frailty" in body and "• weekends" in body
+    assert "**" not in body and "](" not in body and "- weekdays" not in body
+
+
+def test_the_worst_case_clause_is_shown_as_replaced_and_the_frozen_comparison_is_kept(network, issued, secretary):
+    scope = next(c for c in issued.clauses if c.key == "scope")
+    words = ("care", "team", "plan")
+    regular = " ".join(words[i % 3] for i in range(1040))  # 5,200 characters of a repeating pattern
+    services.update_clause(scope, {"heading": scope.heading, "body": regular}, scope.version)
+    services.issue_version(network, issued, secretary.user, "127.0.0.1")
+    changed = " ".join(("role" if i % 3 == 1 else words[i % 3]) for i in range(1040))
+    services.update_clause(scope, {"heading": scope.heading, "body": changed}, scope.version)
+    services.issue_version(network, issued, secretary.user, "127.0.0.1")
+    assert len(regular) == 5_199
+
+    versions_ = services.versions_of(issued)
+    result = services.comparison(issued, versions_, "2", "3", include_draft=False)
+    clause = next(c for c in result["clauses"] if c.change == "changed")
+    assert not clause.word_by_word and result["replaced"] == 1
+    assert str(clause.body).count("<del>") == 1 and str(clause.body).count("<ins>") == 1
+    assert regular in str(clause.body) and changed in str(clause.body)
+    again = services.comparison(issued, versions_, "2", "3", include_draft=False)
+    assert again["clauses"] is result["clauses"]  # two frozen versions: compared once, then kept
+
+
+def test_the_word_diff_gives_up_past_its_budget_whatever_the_input():
+    budget = mou_text.Budget(5_000)
+    html, word_by_word = mou_text.diff_text_checked("a b " * 3000, "b a " * 3000, budget)
+    assert not word_by_word and str(html).startswith("<del>")
+    assert mou_text.diff_text_checked("one two", "one three", mou_text.Budget(5_000))[1]
+
+
+# ---------------------------------------------------------------- links stay inside a network
+
+def test_every_link_between_mou_records_carries_the_network(app):
+    scoped = {mapper.local_table.name for mapper in db.Model.registry.mappers
+              if issubclass(mapper.class_, NetworkScoped)}
+    tables = [t for name, t in db.metadata.tables.items() if name.startswith("mou")]
+    assert "mou_parties" in {t.name for t in tables}
+    for table in tables:
+        for constraint in table.foreign_key_constraints:
+            target = constraint.referred_table.name
+            if target in scoped:
+                assert "network_id" in constraint.column_keys and len(constraint.column_keys) >= 2, (
+                    f"{table.name}.{constraint.column_keys} -> {target} does not carry the network")
+
+
+def test_the_database_refuses_a_link_to_another_networks_record(network, issued, parties):
+    other = factories.make_network()
+    tenancy.activate(other.id)
+    stranger = factories.make_partner(other, name="Elsewhere Surgery")
+    tenancy.activate(network.id)
+    db.session.commit()
+    version = current(issued)
+    attempts = [
+        lambda: db.session.add(MouVersionParty(network_id=network.id, version_id=version.id, partner_id=stranger.id,
+                                               position=9, name="Elsewhere", ods_code="")),
+        lambda: db.session.execute(mou_parties.insert().values(mou_id=issued.id, partner_id=stranger.id,
+                                                               network_id=network.id)),
+        lambda: db.session.add(MouClause(network_id=other.id, mou_id=issued.id, key="x", position=99, heading="x",
+                                         body="")),
+    ]
+    for attempt in attempts:
+        tenancy.activate(None)  # past the ORM's guard, as a direct writer would be
+        with pytest.raises(IntegrityError):
+            attempt()
+            db.session.flush()
+        db.session.rollback()
+    tenancy.activate(network.id)
