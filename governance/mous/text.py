@@ -26,7 +26,7 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 URL_SCHEMES = {"https", "http", "mailto"}
 
 _markdown = MarkdownIt("commonmark", {"html": False, "linkify": False}).enable(["table", "strikethrough"])
-_TOKENS = re.compile(r"\S+\s*|\s+")  # words keep their trailing space: changes read as phrases
+_TOKENS = re.compile(r"[^\S\n]*\n|\S+[^\S\n]*|[^\S\n]+")  # words keep their trailing spaces; each newline alone
 _BLANK_RUNS = re.compile(r"\n{3,}")
 # Control characters other than tab and newlines: invisible, and PostgreSQL refuses NUL in text.
 

@@ -423,8 +423,8 @@ def test_a_record_tampered_with_is_listed_in_the_certificate(network, parties, s
     text_of_pdf = pdf_text(pdfs.version_pdf(network, version)).replace("\n", "").replace(" ", "")
     assert "signatureanddeclinerecords:FAILED" in text_of_pdf and "Recordsthatfailedthecheck" in text_of_pdf
     now = versions.record_hash(next(s for s in version.signatures if s.id == signature.id))
-    assert f"Recordhashwhenmade{signature.record_hash},now{now}" in text_of_pdf
-    assert f"Recordhash:{signature.record_hash}FAILEDtheintegritycheck" in text_of_pdf
+    assert f"Recordfingerprintwhenmade{signature.record_hash},now{now}" in text_of_pdf
+    assert f"Recordfingerprint:{signature.record_hash}FAILEDtheintegritycheck" in text_of_pdf
     events = {e.record_hash: e.record_ok for e in pdfs.certificate_events(version) if e.record_hash}
     assert events == {signature.record_hash: False, scan.record_hash: True, decline.record_hash: True}
     with pytest.raises(ServiceError, match="no longer matches the fingerprint"):
@@ -436,7 +436,7 @@ def test_certificate_shows_the_hash_of_every_signature_and_decline(network, part
     text_of_pdf = pdf_text(pdfs.version_pdf(network, current(mou))).replace("\n", "").replace(" ", "")
     assert "IntegritycheckwhenthisPDFwasgenerated,ofthecontentandof3signatureanddeclinerecords:passed" in text_of_pdf
     for record in records:
-        assert f"Recordhash:{record.record_hash}" in text_of_pdf
+        assert f"Recordfingerprint:{record.record_hash}" in text_of_pdf
 
 
 # ---------------------------------------------------------------- wet ink
