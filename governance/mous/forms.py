@@ -10,11 +10,11 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import AnyOf, DataRequired, Optional
+from wtforms.validators import AnyOf, DataRequired, Optional, ValidationError
 
 from governance.core.forms import DateInputField, VersionedForm, at_most, optional_int
 from governance.core.once import OnceForm
-from governance.mous.models import EndDateKind, MouStatus
+from governance.mous.models import EndDateKind, MouStatus, name_differs_message, names_differ
 
 _END_KIND_MESSAGE = "Choose whether the MOU ends or is reviewed on this date"
 _OUTCOME_MESSAGE = "Choose whether the MOU was terminated or superseded"
@@ -94,7 +94,15 @@ class CommentDeadlineForm(FlaskForm):
 
 
 class SignForm(FlaskForm):
-    """Not a OnceForm: nothing may be written before the password check (it has its own transaction)."""
+    """Not a OnceForm: nothing may be written before the password check (it has its own transaction).
+
+    `account_name` is the signing account's own name, so that a different typed name is reported
+    with the form's other problems (the service checks it again).
+    """
+
+    def __init__(self, *args, account_name: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account_name = account_name
 
     full_name = StringField("Your full name", validators=[DataRequired("Enter your full name"),
                                                          at_most(200, "Full name")])
@@ -105,6 +113,10 @@ class SignForm(FlaskForm):
         DataRequired("Confirm that you have read this version, may sign it and agree to sign it electronically")])
     password = PasswordField("Your password", validators=[DataRequired("Enter your password")],
                              description="Re-enter the password you use to sign in to Accord")
+
+    def validate_full_name(self, field):
+        if self.account_name and names_differ(field.data or "", self.account_name) and not self.different_name.data:
+            raise ValidationError(name_differs_message(self.account_name))
 
 
 class DeclineForm(OnceForm):

@@ -470,6 +470,11 @@ class MouSignature(NetworkScoped, AppendOnly, Audited, db.Model):
         return f"Signature of {self.signatory_name} for {self.partner.name if self.partner else 'a party'}"
 
 
+def name_differs_message(account_name: str) -> str:
+    return (f"The name you typed is not the name on your Accord account, {account_name}. Type your own name, "
+            "or confirm that you sign under the name you typed")
+
+
 def names_differ(typed: str, account: str) -> bool:
     """Whether a typed name is another name than the account's (case, spacing and dots aside)."""
     def simple(name: str) -> str:

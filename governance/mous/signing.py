@@ -31,6 +31,7 @@ from governance.mous.models import (
     MouVersion,
     MouVersionParty,
     SignatureMethod,
+    name_differs_message,
     names_differ,
     parse_id,
 )
@@ -106,8 +107,7 @@ def _check_signing_input(membership: Membership, full_name: str, job_title: str,
     if not full_name:
         checks.add("Enter your full name", "full_name")
     elif names_differ(full_name, account_name) and not different_name:
-        checks.add(f"The name you typed is not the name on your Accord account, {account_name}. Type your own "
-                   "name, or confirm that you sign under the name you typed", "full_name")
+        checks.add(name_differs_message(account_name), "full_name")
     if not job_title:
         checks.add("Enter your job title", "job_title")
     if not confirmed:

@@ -385,7 +385,7 @@ def evidence(mou_id, signature_id):
 def _sign_form() -> SignForm:
     membership = g.membership
     return SignForm(data={"full_name": membership.user.full_name, "job_title": membership.job_title}
-                    if request.method == "GET" else None)
+                    if request.method == "GET" else None, account_name=membership.user.full_name)
 
 
 @bp.route(f"{PREFIX}/<int:mou_id>/versions/<int:number>/sign", methods=["GET", "POST"])
