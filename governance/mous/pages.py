@@ -151,7 +151,7 @@ def overview(mou: Mou, membership: Membership) -> Overview:
     """Everything the MOU page shows, loaded up front."""
     db.session.execute(select(Mou).where(Mou.id == mou.id).options(
         selectinload(Mou.parties), selectinload(Mou.clauses),
-        *services._title_options())).scalars().all()  # fetched, so the eager loads run
+        *services.title_options())).scalars().all()  # fetched, so the eager loads run
     versions = services.versions_of(mou)
     readable = access.can_read_draft(mou, membership)
     drafter = access.can_draft(membership) and not mou.is_ended
@@ -276,11 +276,12 @@ class SignPage:
     changes: Changes | None
 
 
-def sign_page(version: MouVersion, membership: Membership) -> SignPage:
+def sign_page(version: MouVersion, membership: Membership, with_changes: bool = True) -> SignPage:
+    """The signing (or declining) page: who signs for which party, or why they cannot; what changed."""
     refusal = signing.signing_refusal(version, membership)
     party = next((p for p in version.parties if p.partner_id == membership.partner_id), None)
-    return SignPage(version, party, refusal, membership.user.full_name, membership.user.email,
-                    None if refusal else changes_since_signed(version, membership.partner_id))
+    changes = changes_since_signed(version, membership.partner_id) if with_changes and not refusal else None
+    return SignPage(version, party, refusal, membership.user.full_name, membership.user.email, changes)
 
 
 # ---------------------------------------------------------------- the draft page
@@ -372,7 +373,7 @@ def mous_for_partner(partner_id: int, include_drafts: bool = False) -> list[Part
     if include_drafts:
         linked = or_(linked, Mou.id.in_(select(mou_parties.c.mou_id).where(mou_parties.c.partner_id == partner_id)))
     query = (select(Mou).where(linked)
-             .options(*services._title_options(), selectinload(Mou.current_version).options(
+             .options(*services.title_options(), selectinload(Mou.current_version).options(
                  selectinload(MouVersion.signatures), selectinload(MouVersion.declines)))
              .order_by(Mou.start_date.desc(), Mou.id.desc()))
     if not include_drafts:

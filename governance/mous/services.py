@@ -41,7 +41,7 @@ from governance.partners.models import Partner
 # ---------------------------------------------------------------- reading
 
 
-def _title_options():
+def title_options():
     """What a title, a status and the parties read from: the versions issued and in force, the MOU varied."""
     return (selectinload(Mou.current_version).selectinload(MouVersion.parties),
             selectinload(Mou.in_force_version).selectinload(MouVersion.signatures),
@@ -50,7 +50,7 @@ def _title_options():
 
 def mous_query(membership: Membership, invited: set[int] | None = None):
     """The MOUs this member may see, newest activity first, with what the list shows."""
-    query = (select(Mou).options(selectinload(Mou.parties), *_title_options())
+    query = (select(Mou).options(selectinload(Mou.parties), *title_options())
              .order_by(Mou.updated_at.desc(), Mou.id.desc()))
     if not can_draft(membership):
         query = query.where(or_(Mou.issued_count > 0, Mou.id.in_(invited or set())))
@@ -62,13 +62,13 @@ def load_draft(mou_id: int) -> Mou | None:
     comment_options = (selectinload(MouComment.author), selectinload(MouComment.resolved_by))
     return db.session.execute(
         select(Mou).where(Mou.id == mou_id).options(
-            selectinload(Mou.parties), *_title_options(),
+            selectinload(Mou.parties), *title_options(),
             selectinload(Mou.clauses).selectinload(MouClause.comments).options(*comment_options))
     ).scalar_one_or_none()
 
 
 def _version_options():
-    return (selectinload(MouVersion.mou).options(*_title_options()),
+    return (selectinload(MouVersion.mou).options(*title_options()),
             selectinload(MouVersion.issued_by),
             selectinload(MouVersion.parties),
             selectinload(MouVersion.signatures).options(selectinload(MouSignature.user),
@@ -97,7 +97,7 @@ def versions_of(mou: Mou) -> list[MouVersion]:
 
 def variations_of(mou: Mou, include_drafts: bool) -> list[Mou]:
     """The variations of an MOU, in order; those never issued only for readers of drafts."""
-    query = (select(Mou).where(Mou.varies_id == mou.id).options(*_title_options())
+    query = (select(Mou).where(Mou.varies_id == mou.id).options(*title_options())
              .order_by(Mou.variation_number, Mou.id))
     if not include_drafts:
         query = query.where(Mou.issued_count > 0)

@@ -413,7 +413,7 @@ def decline(mou_id, number):
         flash(f"You have declined to sign version {version.number}. The board secretary can see your reason.")
         return redirect(url_for("mous.version", mou_id=mou.id, number=version.number))
     return render_template("mous/decline.html", form=form, mou=mou, version=version,
-                           view=pages.sign_page(version, g.membership))
+                           view=pages.sign_page(version, g.membership, with_changes=False))
 
 
 @bp.route(f"{PREFIX}/<int:mou_id>/versions/<int:number>/wet-ink", methods=["GET", "POST"])
