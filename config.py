@@ -29,6 +29,8 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_DURATION = timedelta(days=14)  # what the sign-in form promises
+    REMEMBER_ME_COOKIE_NAME = "accord_remember"  # our own token (auth.sessions), not Flask-Login's
+    SESSION_IDLE_HOURS = 12  # a session not remembered ends after this long unused
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = 8 * 3600
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
@@ -46,6 +48,9 @@ class Config:
     LOGIN_FAILURES_PER_ACCOUNT = 5
     LOGIN_FAILURES_PER_ADDRESS = 20
     LOGIN_THROTTLE_MINUTES = 15
+    # "Forgotten password" emails an hour, per email address and per client address.
+    PASSWORD_RESETS_PER_EMAIL = 3
+    PASSWORD_RESETS_PER_ADDRESS = 10
     PER_PAGE = 25
     UPLOAD_MAX_BYTES = 5 * 1024 * 1024
     # Number of proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
@@ -67,6 +72,8 @@ class TestingConfig(Config):
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    # Browsers use https only for a year (TLS is terminated by the proxy in front of the app).
+    STRICT_TRANSPORT_SECURITY = "max-age=31536000; includeSubDomains"
 
     def __init__(self) -> None:
         key = os.environ.get("SECRET_KEY", "")

@@ -2,14 +2,15 @@
 
 import click
 from flask import Flask, current_app
+from sqlalchemy import select
 
 from governance import demo
 from governance.auth import services as auth_services
-from governance.core import outbox
+from governance.core import ledger, outbox
 from governance.core.errors import ServiceError
 from governance.extensions import db
 from governance.networks import services as network_services
-from governance.networks.models import CARE_MODEL_LABELS
+from governance.networks.models import CARE_MODEL_LABELS, Network
 
 
 @click.command("create-admin")
@@ -89,9 +90,32 @@ def worker(workers):
 
     if huey.immediate:
         raise click.ClickException("Tasks run at once in this configuration (TASKS_IMMEDIATE); no worker needed")
-    Consumer(huey, workers=workers, worker_type="thread", periodic=True).run()
+    Consumer(huey, workers=workers, worker_type="thread", periodic=True, max_delay=2.0).run()
+
+
+@click.command("verify-ledger")
+@click.option("--network", "slug", default=None, help="Only this network (its web address name)")
+def verify_ledger(slug):
+    """Walk each network's governance ledger; exit non-zero at the first entry that no longer matches."""
+    networks = db.session.execute(select(Network).order_by(Network.id)).scalars().all()
+    if slug:
+        networks = [n for n in networks if n.slug == slug]
+        if not networks:
+            raise click.ClickException(f"No network has the web address name {slug!r}")
+    failed = False
+    for network in networks:
+        result = ledger.verify(network.id)
+        if result.ok:
+            head = f"entry {result.head.sequence}, {result.head.entry_hash}" if result.head else "no entries yet"
+            click.echo(f"{network.name}: {result.checked} entries verified; head {head}")
+        else:
+            failed = True
+            click.echo(f"{network.name}: entry {result.broken.sequence} ({result.broken.summary}) no longer "
+                       f"matches: {result.problem}. {result.checked} entries before it verified.", err=True)
+    if failed:
+        raise SystemExit(1)
 
 
 def init_app(app: Flask) -> None:
-    for command in (create_admin, create_network, seed_demo, demo_accounts, send_mail, worker):
+    for command in (create_admin, create_network, seed_demo, demo_accounts, send_mail, worker, verify_ledger):
         app.cli.add_command(command)

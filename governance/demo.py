@@ -18,7 +18,8 @@ from governance.networks import services as network_services
 from governance.networks.models import CareModel, Network
 from governance.partners.models import Partner, PartnerKind
 
-DEMO_MODULES = ["governance.partners.demo", "governance.mous.demo"]
+DEMO_MODULES = ["governance.partners.demo", "governance.mous.demo", "governance.meetings.demo",
+                "governance.accountability.demo"]
 
 RIVERSIDE_ACCOUNTS = [
     ("admin@riverside.example", "Amara Okafor", Role.NETWORK_ADMIN, None, "Network manager"),
@@ -33,7 +34,15 @@ RIVERSIDE_ACCOUNTS = [
     ("observer@riverside.example", "Olu Adeyemi", Role.OBSERVER, None, "ICB observer"),
 ]
 NORTHGATE_ACCOUNTS = [
+    ("admin@northgate.example", "Rebecca Lawson", Role.NETWORK_ADMIN, None, "PCN business manager"),
     ("secretary@northgate.example", "Nadia Brooks", Role.BOARD_SECRETARY, None, "PCN manager"),
+    # a member of both networks, so switching networks can be tried
+    ("gp@riverside.example", "Dr Tom Hale", Role.BOARD_MEMBER, None, "GP partner (Northgate board)"),
+]
+# Added once the partners module has seeded Northgate's partners (the signatory acts for one).
+NORTHGATE_SIGNATORIES = [
+    ("signatory@northgate.example", "Dr Omar Farouk", Role.PARTNER_REPRESENTATIVE, "northgate_surgery",
+     "Clinical director"),
 ]
 
 
@@ -92,10 +101,13 @@ def seed_demo(password: str) -> Demo | None:
     for name in DEMO_MODULES:
         tenancy.activate(None)
         importlib.import_module(name).seed(demo)
+    tenancy.activate(northgate.id)
+    _add_accounts(demo, northgate, NORTHGATE_SIGNATORIES)
     tenancy.activate(None)
     return demo
 
 
 DEMO_ACCOUNTS = [(email, role.label, "Riverside Primary Care Home")
                  for email, _, role, _, _ in RIVERSIDE_ACCOUNTS] + [
-    (email, role.label, "Northgate Primary Care Network") for email, _, role, _, _ in NORTHGATE_ACCOUNTS]
+    (email, role.label, "Northgate Primary Care Network")
+    for email, _, role, _, _ in NORTHGATE_ACCOUNTS + NORTHGATE_SIGNATORIES]

@@ -1,10 +1,32 @@
 """Imports every model so that SQLAlchemy and Alembic see the whole schema."""
 
-from governance.auth.models import LoginAttempt, PasswordResetToken, User  # noqa: F401
+from governance.accountability.models import (  # noqa: F401
+    LeadRole,
+    LeadRoleAppointment,
+    Workstream,
+    WorkstreamAssignment,
+)
+from governance.auth.models import (  # noqa: F401
+    LoginAttempt,
+    PasswordResetRequest,
+    PasswordResetToken,
+    User,
+    UserSession,
+)
 from governance.core.audit import AuditEntry  # noqa: F401
+from governance.core.ledger import LedgerEntry  # noqa: F401
 from governance.core.once import FormSubmission  # noqa: F401
 from governance.core.outbox import OutboxAttachment, OutboxMessage  # noqa: F401
 from governance.documents.models import DocumentJob, IssuedDocument  # noqa: F401
+from governance.meetings.meeting_models import (  # noqa: F401
+    AgendaItem,
+    CalendarFeed,
+    Meeting,
+    MeetingAttendance,
+    MeetingPack,
+    MeetingPaper,
+)
+from governance.meetings.models import Board, BoardMember, QuorumRule, TermsOfReference  # noqa: F401
 from governance.mous.models import Mou  # noqa: F401
 from governance.networks.models import Invitation, Membership, Network  # noqa: F401
 from governance.partners.models import Partner  # noqa: F401

@@ -3,7 +3,7 @@
 import importlib
 import os
 
-from flask import Flask, g, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask_wtf.csrf import CSRFError
 from jinja2 import ChainableUndefined, ChoiceLoader, FileSystemLoader, PackageLoader, select_autoescape
 from sqlalchemy import event
@@ -25,6 +25,8 @@ BLUEPRINTS = [
     "governance.documents.views",
     "governance.partners.views",
     "governance.mous.views",
+    "governance.accountability.views",
+    "governance.meetings.views",
     "governance.dashboard.views",
 ]
 
@@ -64,10 +66,14 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Sign in to continue."
-    login_manager.session_protection = "strong"
-    from governance.auth import services as auth_services
+    # "basic": a changed address or browser only marks the session not fresh. "strong" would sign
+    # out a phone whenever it changes network, and dropped remember-me after one page.
+    login_manager.session_protection = "basic"
+    from governance.auth import sessions
 
-    login_manager.user_loader(auth_services.load_user)
+    login_manager.user_loader(sessions.load_user)
+    login_manager.request_loader(sessions.load_user_from_remember_cookie)
+    app.after_request(sessions.update_remember_cookie)
     import governance.models  # noqa: F401  every model registered before first use
     from governance.core import tasks
 
@@ -147,6 +153,8 @@ def register_request_hooks(app: Flask) -> None:
         response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
         if request.endpoint and not request.endpoint.endswith("static"):
             response.headers.setdefault("Cache-Control", "no-store")
+        if app.config.get("STRICT_TRANSPORT_SECURITY"):
+            response.headers["Strict-Transport-Security"] = app.config["STRICT_TRANSPORT_SECURITY"]
         return response
 
 
@@ -165,10 +173,27 @@ def _edit_conflict(error):
     return render_template("errors/409.html", error=error), 409
 
 
+def is_unique_violation(error: IntegrityError) -> bool:
+    """Whether the database refused a duplicate (rather than a broken link or a missing value)."""
+    original = getattr(error, "orig", None)
+    if getattr(original, "sqlstate", None) == "23505":  # PostgreSQL unique_violation
+        return True
+    return str(original).startswith("UNIQUE constraint failed")  # SQLite's words
+
+
+def _integrity_error(error: IntegrityError):
+    """A unique constraint that a concurrent save won is a conflict; any other refusal is a bug."""
+    if is_unique_violation(error):
+        return _edit_conflict(error)
+    db.session.rollback()
+    current_app.logger.error("The database refused a write: %s", error, exc_info=error)
+    return render_template("errors/500.html", error=error), 500
+
+
 def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(StaleDataError, _edit_conflict)
     # A unique constraint that a concurrent save won (two people adding the same ODS code at once).
-    app.register_error_handler(IntegrityError, _edit_conflict)
+    app.register_error_handler(IntegrityError, _integrity_error)
     app.register_error_handler(400, _error_page("errors/400.html", 400))
     app.register_error_handler(CSRFError, _error_page("errors/400.html", 400))
     app.register_error_handler(403, _error_page("errors/403.html", 403))

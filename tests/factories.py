@@ -171,3 +171,191 @@ def drop_append_only_guard(table: str) -> None:
         db.session.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_update"))
     else:
         db.session.execute(text(f"ALTER TABLE {table} DISABLE TRIGGER USER"))
+
+
+def make_workstream(network: Network, **kw):
+    """An active workstream (no RACI yet)."""
+    from datetime import date
+
+    from governance.accountability.models import Workstream
+
+    values = {"network_id": network.id, "name": f"Workstream {next(_seq)}", "status": "active",
+              "start_date": date(2025, 4, 1), "population": "Adults registered with the practices"}
+    values.update(kw)
+    workstream = Workstream(**values)
+    db.session.add(workstream)
+    db.session.flush()
+    return workstream
+
+
+def make_assignment(workstream, role: str = "R", partner: Partner | None = None,
+                    membership: Membership | None = None, valid_from=None, valid_to=None, **kw):
+    """A RACI assignment of a workstream (default: from 1 April 2025, open); a partner is made if nobody is named."""
+    from datetime import date
+
+    from governance.accountability.models import WorkstreamAssignment
+
+    if partner is None and membership is None:
+        partner = make_partner(db.session.get(Network, workstream.network_id))
+    assignment = WorkstreamAssignment(
+        network_id=workstream.network_id, workstream_id=workstream.id, role=role,
+        partner_id=partner.id if partner else None, membership_id=membership.id if membership else None,
+        valid_from=valid_from or date(2025, 4, 1), valid_to=valid_to, **kw)
+    db.session.add(assignment)
+    db.session.flush()
+    return assignment
+
+
+def standard_role(network: Network, key: str = "caldicott_guardian"):
+    """One of the standard lead roles every network starts with."""
+    from sqlalchemy import select
+
+    from governance.accountability.models import LeadRole
+
+    return db.session.execute(select(LeadRole).where(LeadRole.network_id == network.id, LeadRole.key == key)
+                              .execution_options(all_networks=True)).scalar_one()
+
+
+def make_lead_role(network: Network, **kw):
+    """One of the network's own lead roles."""
+    from governance.accountability.models import LeadRole
+
+    values = {"network_id": network.id, "name": f"Lead role {next(_seq)}", "required": True}
+    values.update(kw)
+    role = LeadRole(**values)
+    db.session.add(role)
+    db.session.flush()
+    return role
+
+
+def make_appointment(role, membership: Membership | None = None, person_name: str = "", term_start=None,
+                     term_end=None, **kw):
+    """Someone holding a lead role (default: a named person from 1 April 2025, term to 31 March 2028)."""
+    from datetime import date
+
+    from governance.accountability.models import LeadRoleAppointment
+
+    appointment = LeadRoleAppointment(
+        network_id=role.network_id, lead_role_id=role.id, membership_id=membership.id if membership else None,
+        person_name=person_name or ("" if membership else f"Named Person {next(_seq)}"),
+        term_start=term_start or date(2025, 4, 1),
+        term_end=term_end if term_end is not None else date(2028, 3, 31), **kw)
+    db.session.add(appointment)
+    db.session.flush()
+    return appointment
+# Meetings ------------------------------------------------------------------------------------
+
+def pdf_bytes(pages: int = 1, text: str = "") -> bytes:
+    """A small valid PDF of blank A4 pages (pypdf), for meeting papers."""
+    import io
+
+    import pypdf
+
+    writer = pypdf.PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(595, 842)
+    if text:
+        writer.add_metadata({"/Title": text})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def make_board(network: Network, **kw):
+    """A board (by default the network's board, meeting monthly)."""
+    from governance.meetings.models import Board
+
+    n = next(_seq)
+    values = {"network_id": network.id, "name": f"Board {n}", "kind": "board", "frequency": "monthly",
+              "purpose": "Oversees the network"}
+    values.update(kw)
+    board = Board(**values)
+    db.session.add(board)
+    db.session.flush()
+    return board
+
+
+def make_seat(board, membership: Membership | None = None, partner: Partner | None = None, **kw):
+    """A seat on a board for a member (a new board member if none is given), from 1 April 2025."""
+    from datetime import date
+
+    from governance.meetings.models import BoardMember
+
+    network = db.session.get(Network, board.network_id)
+    membership = membership or make_member(network, Role.BOARD_MEMBER)
+    values = {"network_id": board.network_id, "board_id": board.id, "membership_id": membership.id,
+              "partner_id": partner.id if partner else None, "role": "member", "voting": True,
+              "from_date": date(2025, 4, 1)}
+    values.update(kw)
+    seat = BoardMember(**values)
+    db.session.add(seat)
+    db.session.flush()
+    return seat
+
+
+def make_quorum_rule(board, **kw):
+    """A quorum rule in force since 1 April 2025 (default: half the voting members)."""
+    from datetime import date
+
+    from governance.meetings.models import QuorumRule
+
+    values = {"network_id": board.network_id, "board_id": board.id, "effective_from": date(2025, 4, 1),
+              "fraction_numerator": 1, "fraction_denominator": 2, "kind_minimums": {}}
+    values.update(kw)
+    rule = QuorumRule(**values)
+    db.session.add(rule)
+    db.session.flush()
+    return rule
+
+
+def make_meeting(board, day=None, start: str = "10:00", end: str = "12:00", **kw):
+    """A meeting of the board with the standing items (default: Thursday 10 December 2026, 10:00 to 12:00)."""
+    from datetime import date
+
+    from governance.meetings import scheduling
+
+    network = db.session.get(Network, board.network_id)
+    data = {"board_id": board.id, "day": day or date(2026, 12, 10), "start_time": start, "end_time": end,
+            "place": "Riverside House, room 2", "video_link": "", "title": ""}
+    data.update(kw)
+    return scheduling.create_meeting(network, data, None)
+
+
+def make_item(meeting, **kw):
+    """An agenda item added before any other business."""
+    from governance.meetings import agenda
+
+    values = {"title": f"Item {next(_seq)}", "presenter": "", "purpose": "discussion", "duration_minutes": 15,
+              "description": "", "confidential": False, "papers_public": False}
+    values.update(kw)
+    return agenda.add_item(meeting, values, None)
+
+
+def make_paper(item, pages: int = 1, **kw):
+    """A PDF paper on an agenda item."""
+    import hashlib
+
+    from governance.meetings.meeting_models import MeetingPaper
+
+    content = kw.pop("content", None) or pdf_bytes(pages, text=kw.get("title", ""))
+    values = {"network_id": item.network_id, "meeting_id": item.meeting_id, "agenda_item_id": item.id,
+              "title": f"Paper {next(_seq)}", "author": "Finance lead", "filename": "paper.pdf",
+              "content": content, "size_bytes": len(content), "sha256": hashlib.sha256(content).hexdigest(),
+              "page_count": pages, "uploaded_at": clock.now()}
+    values.update(kw)
+    paper = MeetingPaper(**values)
+    db.session.add(paper)
+    db.session.flush()
+    return paper
+
+
+def make_attendance(meeting, seat, status: str = "present", **kw):
+    from governance.meetings.meeting_models import MeetingAttendance
+
+    values = {"network_id": meeting.network_id, "meeting_id": meeting.id, "board_member_id": seat.id,
+              "status": status}
+    values.update(kw)
+    record = MeetingAttendance(**values)
+    db.session.add(record)
+    db.session.flush()
+    return record

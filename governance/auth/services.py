@@ -1,16 +1,17 @@
 """Accounts: sign-in with throttling, passwords, password reset links."""
 
 import functools
-import hmac
 from datetime import timedelta
 
 from flask import current_app
 from huey import crontab
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import String, delete, func, insert, literal, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from governance.auth.models import LoginAttempt, PasswordResetToken, User
+from governance.auth import passwords, sessions
+from governance.auth.models import LoginAttempt, PasswordResetRequest, PasswordResetToken, User
 from governance.core import audit, clock, tokens
+from governance.core.db import UTCDateTime
 from governance.core.errors import ServiceError
 from governance.core.outbox import external_url, queue_mail
 from governance.core.tasks import periodic_task
@@ -19,9 +20,7 @@ from governance.extensions import db
 
 GENERIC_LOGIN_ERROR = "Enter a correct email address and password"
 THROTTLED_ERROR = "Too many failed sign-in attempts. Wait 15 minutes, then try again"
-MIN_PASSWORD_LENGTH = 10
-
-
+MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
 
 @functools.cache
 def _dummy_hash() -> str:
@@ -32,18 +31,6 @@ def _dummy_hash() -> str:
 def normalise_email(email: str) -> str:
     """Trimmed, lower case, without control characters, and no longer than any stored address."""
     return clean_line(email).lower()[:254]
-
-
-def load_user(session_id: str) -> User | None:
-    """The user a session belongs to, unless their password has changed since it began."""
-    user_id, _, fingerprint = (session_id or "").partition(":")
-    try:
-        user = db.session.get(User, int(user_id))
-    except (TypeError, ValueError, OverflowError):
-        return None
-    if user is None or not hmac.compare_digest(fingerprint, user.session_fingerprint):
-        return None
-    return user
 
 
 def find_user(email: str) -> User | None:
@@ -66,13 +53,15 @@ def create_user(email: str, full_name: str, password: str | None, *, site_admin:
 
 
 def check_password_strength(password: str) -> None:
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise ServiceError(f"Password must be at least {MIN_PASSWORD_LENGTH} characters", "password")
+    passwords.check(password)
 
 
 def set_password(user: User, password: str) -> None:
+    """Set a new password (long enough, not a common one); every other session of the user ends."""
     check_password_strength(password)
     user.password_hash = generate_password_hash(password, method="scrypt")
+    if user.id is not None:
+        sessions.revoke_all(user, keep_current=True)
 
 
 def verify_password(user: User | None, password: str) -> bool:
@@ -146,24 +135,60 @@ def authenticate(email: str, password: str, ip_address: str) -> User:
 
 @periodic_task(crontab(minute="17", hour="3"))
 def purge_login_attempts() -> int:
-    """Nightly: forget sign-in attempts older than a day; throttling looks back only minutes."""
+    """Nightly: forget sign-in attempts and reset requests older than a day; the limits look back
+    at most an hour. Returns how many rows went."""
     cutoff = clock.now() - timedelta(days=1)
     with db.engine.begin() as connection:
-        return connection.execute(delete(LoginAttempt).where(LoginAttempt.attempted_at < cutoff)).rowcount
+        attempts = connection.execute(delete(LoginAttempt).where(LoginAttempt.attempted_at < cutoff)).rowcount
+        requests = connection.execute(
+            delete(PasswordResetRequest).where(PasswordResetRequest.requested_at < cutoff)).rowcount
+    return attempts + requests
 
 
-def request_password_reset(email: str) -> None:
-    """Email a one-time reset link when the account exists; say nothing either way."""
-    user = find_user(email)
-    if user is None or not user.active:
+def _reset_requests_over_limit(email: str, ip_address: str) -> bool:
+    """Record a reset request (in its own transaction, so it counts whatever happens), then count."""
+    now = clock.now()
+    with db.engine.begin() as connection:
+        connection.execute(insert(PasswordResetRequest).values(email=email, ip_address=ip_address[:64],
+                                                               requested_at=now))
+    since = now - timedelta(hours=1)
+    cfg = current_app.config
+    with db.engine.connect() as connection:
+        def count(column, value):
+            return connection.execute(select(func.count(PasswordResetRequest.id)).where(
+                column == value, PasswordResetRequest.requested_at >= since)).scalar_one()
+
+        return (count(PasswordResetRequest.email, email) > cfg["PASSWORD_RESETS_PER_EMAIL"]
+                or count(PasswordResetRequest.ip_address, ip_address[:64]) > cfg["PASSWORD_RESETS_PER_ADDRESS"])
+
+
+def request_password_reset(email: str, ip_address: str = "unknown") -> None:
+    """Email a one-time reset link, or, for an address without an account, say so to that address.
+
+    Either way the request does the same work (one token, one message in the outbox, sent by the
+    worker after the request), so neither the page nor its timing tells whether an account
+    exists. A few requests an hour per email address and per client address are mailed; the
+    rest are quietly dropped.
+    """
+    email = normalise_email(email)
+    if _reset_requests_over_limit(email, ip_address):
         return
+    user = find_user(email)
     raw, hashed = tokens.new_token()
     hours = current_app.config["PASSWORD_RESET_HOURS"]
-    db.session.add(PasswordResetToken(user_id=user.id, token_hash=hashed,
-                                      expires_at=clock.now() + timedelta(hours=hours)))
-    db.session.flush()
-    queue_mail(user.email, "password_reset", secret=True, full_name=user.full_name, hours=hours,
-               link=external_url("auth.reset_password", token=raw))
+    now = clock.now()
+    # One statement whether or not the account exists: it writes a token only for an active one.
+    db.session.execute(insert(PasswordResetToken).from_select(
+        ["user_id", "token_hash", "created_at", "expires_at"],
+        select(User.id, literal(hashed, String), literal(now, UTCDateTime),
+               literal(now + timedelta(hours=hours), UTCDateTime))
+        .where(User.email == email, User.active.is_(True))))
+    if user is not None and user.active:
+        queue_mail(user.email, "password_reset", secret=True, full_name=user.full_name, hours=hours,
+                   link=external_url("auth.reset_password", token=raw))
+    else:
+        queue_mail(email, "password_reset_no_account", secret=True, hours=hours,
+                   link=external_url("auth.forgot_password"))
 
 
 def find_reset_token(raw: str) -> PasswordResetToken | None:

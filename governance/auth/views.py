@@ -1,11 +1,11 @@
 from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
-from governance.auth import services
+from governance.auth import services, sessions
 from governance.auth.forms import ForgotPasswordForm, LoginForm, NewPasswordForm
 from governance.core.forms import ConfirmForm
 from governance.core.permissions import Permission, requires
-from governance.core.views import client_ip, safe_next, submit
+from governance.core.views import client_ip, confirm, safe_next, submit
 
 bp = Blueprint("auth", __name__)
 
@@ -18,8 +18,8 @@ def login():
     form = LoginForm()
     user = submit(form, lambda: services.authenticate(form.email.data, form.password.data, client_ip()))
     if user:
-        login_user(user, remember=form.remember.data)
-        return redirect(safe_next(url_for("networks.choose")))
+        sessions.sign_in(user, remember=form.remember.data)
+        return redirect(safe_next(url_for("networks.choose", start=1)))
     return render_template("auth/login.html", form=form)
 
 
@@ -28,17 +28,27 @@ def login():
 def logout():
     form = ConfirmForm()
     if form.validate_on_submit():
-        logout_user()
+        sessions.sign_out()
         flash("You have signed out.")
         return redirect(url_for("auth.login"))
-    return render_template("auth/logout.html", form=form)
+    return render_template("auth/logout.html", form=form, devices=sessions.live_sessions(current_user),
+                           this_device=sessions.current_session_id())
+
+
+@bp.route("/sign-out/other-devices", methods=["POST"])
+@requires(Permission.SIGNED_IN)
+def logout_others():
+    confirm(lambda: sessions.revoke_all(current_user, keep_current=True),
+            lambda ended: "You have signed out of every other device." if ended else
+            "You were not signed in on any other device.")
+    return redirect(url_for("auth.logout"))
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
 @requires(Permission.PUBLIC)
 def forgot_password():
     form = ForgotPasswordForm()
-    if submit(form, lambda: services.request_password_reset(form.email.data)):
+    if submit(form, lambda: services.request_password_reset(form.email.data, client_ip())):
         return render_template("auth/reset_sent.html", email=form.email.data)
     return render_template("auth/forgot_password.html", form=form)
 

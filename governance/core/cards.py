@@ -8,6 +8,14 @@ every other) loads each card's data in its view and includes the card's partial 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from governance.core.permissions import Role
+
+# Who a card is for. A patient panel member is a member of the public: their overview is plain and
+# short, so a card is shown to them only when it says so.
+EVERYONE = frozenset(Role)
+MEMBERS = EVERYONE - {Role.PATIENT_PANEL_MEMBER}
+STAFF = frozenset({Role.NETWORK_ADMIN, Role.BOARD_SECRETARY, Role.BOARD_MEMBER, Role.PARTNER_REPRESENTATIVE})
+
 
 @dataclass(frozen=True)
 class DashboardCard:
@@ -15,6 +23,7 @@ class DashboardCard:
     template: str  # a partial that receives `data`
     load: Callable[[object], dict | None]  # load(membership) in the view; None hides the card
     order: int = 100
+    audience: frozenset = MEMBERS  # the roles that see it (EVERYONE, MEMBERS, STAFF or any set of Role)
 
 
 _CARDS: dict[str, DashboardCard] = {}
@@ -28,5 +37,5 @@ def register(card: DashboardCard) -> None:
 def load_cards(membership) -> list[tuple[DashboardCard, dict]]:
     """Each registered card with the data its partial shows for this member."""
     ordered = sorted(_CARDS.values(), key=lambda card: (card.order, card.key))
-    loaded = [(card, card.load(membership)) for card in ordered]
+    loaded = [(card, card.load(membership)) for card in ordered if membership.role in card.audience]
     return [(card, data) for card, data in loaded if data is not None]

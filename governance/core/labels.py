@@ -40,5 +40,58 @@ def readable_value(model, field: str, value) -> str:
 
 def saved_details(record) -> list[tuple[str, str]]:
     """(label, value) of every labelled field of a record, as it is saved now."""
-    return [(label, readable_value(record, field, getattr(record, field, None)))
+    links = linked_fields(record)
+    return [(label, str(getattr(record, links[field]) or "None") if field in links
+             else readable_value(record, field, getattr(record, field, None)))
             for field, label in getattr(record, "field_labels", {}).items()]
+
+
+# --- the audit trail in words ---------------------------------------------------------------------
+
+# Fields no reader needs: keys, bookkeeping, fingerprints. Models without `field_labels` show every
+# other field under a name made from the column's.
+INTERNAL_FIELDS = {"id", "network_id", "version", "created_at", "updated_at", "sha256", "pdf", "params"}
+
+
+def is_internal(field: str) -> bool:
+    return field in INTERNAL_FIELDS or field.endswith(("_hash", "_token"))
+
+
+def type_label(model, entity_type: str) -> str:
+    """'MOU signature' for a record type named in the audit trail; the class name in words if unknown."""
+    if model is not None:
+        return record_label(model)
+    return "".join(f" {c.lower()}" if c.isupper() and i else c for i, c in enumerate(entity_type))
+
+
+def field_label(model, field: str) -> str | None:
+    """A changed field's label, or None when people need not see it."""
+    labels = getattr(model, "field_labels", None) or {}
+    if field in labels:
+        return labels[field]
+    if labels or is_internal(field):
+        return None  # a model that lists its fields shows only those
+    words = field.removesuffix("_id").replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
+
+
+def stored_value(model, field: str, value):
+    """A value as the audit trail stored it (ISO text for dates) turned back into its type."""
+    table = getattr(model, "__table__", None)
+    column = table.c.get(field) if table is not None else None
+    if column is None or not isinstance(value, str):
+        return value
+    python_type = getattr(getattr(column.type, "impl", column.type), "python_type", None)
+    try:
+        if python_type is datetime:
+            return datetime.fromisoformat(value)
+        if python_type is date:
+            return date.fromisoformat(value)
+    except ValueError:
+        return value
+    return value
+
+
+def linked_fields(model) -> dict[str, str]:
+    """Fields that hold another record's id, with the relationship that names it ({"partner_id": "partner"})."""
+    return getattr(model, "linked_fields", {}) or {}

@@ -8,6 +8,8 @@ ITEMS = [
     ("Overview", "dashboard.index", Permission.NETWORK_VIEW),
     ("Partners", "partners.index", Permission.PARTNERS_VIEW),
     ("MOUs", "mous.index", Permission.MOUS_VIEW),
+    ("Accountability", "accountability.index", Permission.WORKSTREAMS_VIEW),
+    ("Meetings", "meetings.index", Permission.MEETINGS_VIEW),
     ("Documents", "documents.index", Permission.DOCUMENTS_VIEW),
     ("Members", "networks.members", Permission.MEMBERS_MANAGE),
     ("Audit trail", "audit.index", Permission.AUDIT_VIEW),

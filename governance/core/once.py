@@ -6,6 +6,7 @@ to wherever the first one led (the new record's page), instead of making a secon
 the first request failed, its claim rolled back with it, so sending the form again works.
 """
 
+import re
 import secrets
 from datetime import datetime, timedelta
 
@@ -22,6 +23,7 @@ from governance.core.db import UTCDateTime
 from governance.core.tasks import periodic_task
 from governance.extensions import db
 
+TOKEN = re.compile(r"[A-Za-z0-9_-]{16,64}")
 ALREADY_SENT = "You have already sent this form. Check what was saved before sending it again."
 
 
@@ -50,8 +52,8 @@ class OnceForm(FlaskForm):
 
 def claim(form: OnceForm, user_id: int | None) -> None:
     """Claim the form's token for this request; a repeat is redirected to where the first led."""
-    token = (form.once.data or "")[:64]
-    if not token:
+    token = form.once.data or ""
+    if not TOKEN.fullmatch(token):  # not one this app made (tampered, or a page from before): no claim
         return
     try:  # the first write of the request: a repeat waits here until the first commits, then fails
         db.session.execute(insert(FormSubmission).values(token=token, user_id=user_id, created_at=clock.now()))

@@ -10,7 +10,6 @@ import mimetypes
 from pathlib import Path
 
 from flask import current_app, render_template
-from weasyprint import HTML
 
 from governance.core import clock
 
@@ -34,16 +33,20 @@ def static_only_fetcher(url: str, *args, **kwargs) -> dict:
     return {"string": target.read_bytes(), "mime_type": mime_type, "redirected_url": url}
 
 
-def render_pdf(template: str, *, title: str, network_name: str, draft: bool = False, **context) -> bytes:
-    """Render a print template to PDF bytes."""
+def render_pdf(template: str, *, title: str, network_name: str, draft: bool = False, ledger_head=None,
+               **context) -> bytes:
+    """Render a print template to PDF bytes; `ledger_head` (a LedgerEntry) is printed when given."""
     html = render_template(
         template,
         document_title=title,
         network_name=network_name,
         draft=draft,
         generated_at=clock.now(),
+        ledger_head=ledger_head,
         **context,
     )
+    from weasyprint import HTML  # imported when a PDF is made, not when the app starts
+
     document = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=static_only_fetcher)
     return document.write_pdf()
 

@@ -51,17 +51,25 @@ class Permission(StrEnum):
     MOUS_DRAFT = "mous.draft"
     MOUS_COMMENT = "mous.comment"
     MOUS_SIGN = "mous.sign"
+    WORKSTREAMS_VIEW = "workstreams.view"  # workstream names and leads: every member, patients included
+    ACCOUNTABILITY_VIEW = "accountability.view"
+    ACCOUNTABILITY_EDIT = "accountability.edit"
+    MEETINGS_VIEW = "meetings.view"
+    MEETINGS_MANAGE = "meetings.manage"
 
 
 OUTSIDE_NETWORK = {Permission.PUBLIC, Permission.SIGNED_IN, Permission.SITE_ADMIN}
 
-_EVERYONE = {Permission.NETWORK_VIEW, Permission.PARTNERS_VIEW}
+# Every member sees that meetings exist and their open agendas; which papers they may read depends on
+# the boards they sit on (governance.meetings.access), not on their role alone.
+_EVERYONE = {Permission.NETWORK_VIEW, Permission.PARTNERS_VIEW, Permission.MEETINGS_VIEW}
 _READERS = _EVERYONE | {Permission.DOCUMENTS_VIEW, Permission.MOUS_VIEW, Permission.MOUS_COMMENT}
 _EDITORS = _READERS | {
     Permission.AUDIT_VIEW,
     Permission.DOCUMENTS_ISSUE,
     Permission.PARTNERS_EDIT,
     Permission.MOUS_DRAFT,
+    Permission.MEETINGS_MANAGE,
 }
 
 POLICY: dict[Role, frozenset[Permission]] = {
@@ -72,6 +80,20 @@ POLICY: dict[Role, frozenset[Permission]] = {
     Role.PATIENT_PANEL_MEMBER: frozenset(_EVERYONE),
     Role.OBSERVER: frozenset(_READERS - {Permission.MOUS_COMMENT}),
 }
+
+
+# Accountability (workstreams, RACI, lead roles): secretaries and admins edit; other members read;
+# patient panel members see workstream names and leads only.
+_ACCOUNTABILITY_READ = {Permission.WORKSTREAMS_VIEW, Permission.ACCOUNTABILITY_VIEW}
+_ACCOUNTABILITY = {
+    Role.NETWORK_ADMIN: _ACCOUNTABILITY_READ | {Permission.ACCOUNTABILITY_EDIT},
+    Role.BOARD_SECRETARY: _ACCOUNTABILITY_READ | {Permission.ACCOUNTABILITY_EDIT},
+    Role.BOARD_MEMBER: _ACCOUNTABILITY_READ,
+    Role.PARTNER_REPRESENTATIVE: _ACCOUNTABILITY_READ,
+    Role.PATIENT_PANEL_MEMBER: {Permission.WORKSTREAMS_VIEW},
+    Role.OBSERVER: _ACCOUNTABILITY_READ,
+}
+POLICY = {role: permissions | _ACCOUNTABILITY[role] for role, permissions in POLICY.items()}
 
 
 def role_can(role: str | None, permission: Permission) -> bool:

@@ -15,6 +15,10 @@ class IssuedDocument(NetworkScoped, AppendOnly, Audited, db.Model):
 
     __tablename__ = "issued_documents"
     audit_exclude = ("pdf",)
+    record_label = "Issued document"
+    field_labels = {"title": "Title", "covers": "Covers", "is_draft": "Draft", "generated_by_id": "Issued by",
+                    "generated_at": "Issued"}
+    linked_fields = {"generated_by_id": "generated_by"}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(60), index=True)

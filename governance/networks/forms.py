@@ -7,6 +7,20 @@ from governance.core.permissions import ROLE_LABELS
 from governance.networks.models import CARE_MODEL_LABELS
 
 ROLE_CHOICES = [(role.value, label) for role, label in ROLE_LABELS.items()]
+# What each role can do, in the words the invitation and role forms show (from core.permissions' policy).
+ROLE_DESCRIPTIONS = {
+    "network_admin": "Everything a board secretary can do, and invites members, changes their roles and "
+                     "edits the network profile.",
+    "board_secretary": "Keeps the record: edits partners, drafts and issues MOUs, issues documents and reads "
+                       "the audit trail.",
+    "board_member": "Reads partners, MOUs and issued documents, and comments on MOU drafts when invited to.",
+    "partner_representative": "Acts for one partner organisation: reads what a board member reads. An "
+                              "authorised signatory also signs MOUs for that partner.",
+    "patient_panel_member": "A member of the public on the patient panel: sees the network and its partners, "
+                            "but no contact details, sign-in emails or documents.",
+    "observer": "Reads partners, MOUs and issued documents (for example a commissioner), without changing "
+                "or commenting on anything.",
+}
 CARE_MODEL_CHOICES = [(model.value, label) for model, label in CARE_MODEL_LABELS.items()]
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
 

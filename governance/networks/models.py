@@ -6,7 +6,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from governance.auth.models import User
 from governance.core import clock
-from governance.core.db import Audited, NetworkScoped, Timestamped, UTCDateTime, Versioned
+from governance.core.db import Audited, NetworkScoped, Timestamped, UTCDateTime, Versioned, network_link
+from governance.core.permissions import ROLE_LABELS
 from governance.extensions import db
 
 
@@ -33,6 +34,9 @@ CARE_MODEL_LABELS = {
     CareModel.ICS: "Integrated care system (ICS)",
     CareModel.OTHER: "Other",
 }
+
+
+ROLE_WORDS = {role.value: label for role, label in ROLE_LABELS.items()}
 
 
 class Network(Audited, Versioned, Timestamped, db.Model):
@@ -68,23 +72,32 @@ class Membership(NetworkScoped, Audited, Versioned, Timestamped, db.Model):
     """A user's place in one network: their role, and for partner representatives their partner."""
 
     __tablename__ = "memberships"
-    __table_args__ = (UniqueConstraint("network_id", "user_id"),)
+    __table_args__ = (UniqueConstraint("network_id", "user_id"), network_link("partner_id", "partners"))
+    audit_exclude = ("updated_at", "version", "last_used_at")
     record_label = "Membership"
-    field_labels = {"role_label": "Role", "job_title": "Job title", "partner_name": "Partner organisation",
-                    "is_authorised_signatory": "Authorised signatory", "active": "Active"}
+    field_labels = {"role": "Role", "job_title": "Job title", "partner_id": "Partner organisation",
+                    "is_authorised_signatory": "Authorised signatory", "active": "Can use this network",
+                    "deactivated_at": "Deactivated"}
+    value_labels = {"role": ROLE_WORDS}
+    linked_fields = {"partner_id": "partner"}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     role: Mapped[str] = mapped_column(String(40))
-    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"), index=True)
+    partner_id: Mapped[int | None] = mapped_column(Integer, index=True)
     is_authorised_signatory: Mapped[bool] = mapped_column(Boolean, default=False)
     job_title: Mapped[str] = mapped_column(String(200), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the member last opened this network's pages: signing in returns them to the latest.
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(lazy="joined", innerjoin=True)
-    network: Mapped[Network] = relationship()
-    partner = relationship("Partner", back_populates="representatives")
+    # Partner.representatives (declared by partners) joins on (network_id, partner_id) as well.
+    network: Mapped[Network] = relationship(overlaps="representatives")
+    partner = relationship("Partner", back_populates="representatives",
+                           primaryjoin="and_(foreign(Membership.partner_id) == Partner.id, "
+                                       "Membership.network_id == Partner.network_id)")
 
     @property
     def role_label(self) -> str:
@@ -104,13 +117,20 @@ class Invitation(NetworkScoped, Audited, db.Model):
     """An emailed, one-time, expiring invitation to join a network with a role."""
 
     __tablename__ = "invitations"
+    __table_args__ = (network_link("partner_id", "partners"),)
     audit_exclude = ("token_hash",)
+    record_label = "Invitation"
+    field_labels = {"email": "Email address", "full_name": "Full name", "role": "Role",
+                    "partner_id": "Partner organisation", "is_authorised_signatory": "Authorised signatory",
+                    "expires_at": "Expires", "accepted_at": "Accepted", "revoked_at": "Withdrawn"}
+    value_labels = {"role": ROLE_WORDS}
+    linked_fields = {"partner_id": "partner"}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), index=True)
     full_name: Mapped[str] = mapped_column(String(200), default="")
     role: Mapped[str] = mapped_column(String(40))
-    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"))
+    partner_id: Mapped[int | None] = mapped_column(Integer)
     is_authorised_signatory: Mapped[bool] = mapped_column(Boolean, default=False)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -120,8 +140,16 @@ class Invitation(NetworkScoped, Audited, db.Model):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     network: Mapped[Network] = relationship()
-    partner = relationship("Partner")
+    partner = relationship("Partner", viewonly=True,
+                           primaryjoin="and_(foreign(Invitation.partner_id) == Partner.id, "
+                                       "Invitation.network_id == Partner.network_id)")
     invited_by: Mapped[User | None] = relationship()
+
+    @property
+    def role_label(self) -> str:
+        from governance.core.permissions import Role
+
+        return Role(self.role).label
 
     @property
     def status(self) -> str:

@@ -2,9 +2,10 @@
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import abort, current_app, g
+from flask import abort, current_app, g, request, session
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -13,7 +14,8 @@ from governance.auth import services as auth_services
 from governance.auth.models import User
 from governance.core import audit, clock, tenancy, tokens
 from governance.core.concurrency import check_version
-from governance.core.errors import ServiceError
+from governance.core.db import MAX_RECORD_ID
+from governance.core.errors import Checks, ServiceError
 from governance.core.outbox import external_url, queue_mail
 from governance.core.permissions import Role
 from governance.core.text import clean_line, clean_text
@@ -21,6 +23,7 @@ from governance.extensions import db
 from governance.networks.models import CareModel, Invitation, Membership, Network
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+LAST_NETWORK_KEY = "accord_network"
 
 
 def load_request_network():
@@ -40,6 +43,25 @@ def load_request_network():
     g.network = membership.network
     g.membership = membership
     tenancy.activate(membership.network_id)
+    _note_network_used(membership)
+
+
+def _note_network_used(membership: Membership) -> None:
+    """Remember the network a member moved to (from the chooser, or from another network's pages).
+
+    Written once per switch, in its own short transaction; the first page of a visit (where signing
+    in took them, or a bookmark) writes nothing.
+    """
+    previous = session.get(LAST_NETWORK_KEY)
+    if previous == membership.network_id:
+        return
+    session[LAST_NETWORK_KEY] = membership.network_id
+    if previous is None and not request.args.get("chosen"):
+        return
+    table = Membership.__table__
+    with db.engine.begin() as connection:  # no version bump, no audit entry: not a change to the role
+        connection.execute(table.update().where(table.c.id == membership.id)
+                           .values(last_used_at=clock.now(), updated_at=table.c.updated_at))
 
 
 def release_request_network(exc=None):
@@ -88,7 +110,7 @@ def update_network(network: Network, data: dict, version) -> Network:
 def add_member(network: Network, user: User, role: str, *, partner_id: int | None = None,
                is_authorised_signatory: bool = False, job_title: str = "") -> Membership:
     """Make a user a member of a network with a role."""
-    _check_role_fields(role, partner_id, is_authorised_signatory)
+    partner_id = _check_role_fields(network.id, role, partner_id, is_authorised_signatory)
     existing = db.session.execute(
         select(Membership).where(Membership.network_id == network.id, Membership.user_id == user.id)
         .execution_options(all_networks=True)
@@ -103,20 +125,83 @@ def add_member(network: Network, user: User, role: str, *, partner_id: int | Non
     return membership
 
 
-def _check_role_fields(role: str, partner_id: int | None, is_signatory: bool) -> None:
+def _check_role_fields(network_id: int, role: str, partner_id: int | None, is_signatory: bool) -> int | None:
+    """Refuse role details that do not fit; the partner link to keep (only representatives have one)."""
+    checks = Checks()
+    if role not in Role._value2member_map_:
+        checks.add("Select a role", "role")
     if role == Role.PARTNER_REPRESENTATIVE and not partner_id:
-        raise ServiceError("Select the partner organisation this representative acts for", "partner_id")
+        checks.add("Select the partner organisation this representative acts for", "partner_id")
+    elif role == Role.PARTNER_REPRESENTATIVE and not partner_in_network(network_id, partner_id):
+        # The same answer for an id that exists nowhere and one of another network: it reveals nothing.
+        checks.add("Select a partner organisation of this network", "partner_id")
     if is_signatory and role != Role.PARTNER_REPRESENTATIVE:
-        raise ServiceError("Only a partner representative can be an authorised signatory",
-                           "is_authorised_signatory")
+        checks.add("Only a partner representative can be an authorised signatory", "is_authorised_signatory")
+    checks.raise_any()
+    return partner_id if role == Role.PARTNER_REPRESENTATIVE else None
+
+
+def partner_in_network(network_id: int, partner_id) -> bool:
+    """Whether a partner with this id belongs to this network.
+
+    Partners are a module above this one, so this reads their table without importing them.
+    """
+    if not isinstance(partner_id, int) or not 0 < partner_id <= MAX_RECORD_ID:
+        return False
+    partners = db.metadata.tables["partners"]
+    return db.session.execute(select(partners.c.id).where(
+        partners.c.id == partner_id, partners.c.network_id == network_id)).first() is not None
 
 
 def user_memberships(user: User) -> list[Membership]:
-    """The active memberships of a user across networks, for the network switcher."""
-    return list(db.session.execute(
+    """The active memberships of a user across networks, for the network switcher, by network name."""
+    memberships = db.session.execute(
         select(Membership).where(Membership.user_id == user.id, Membership.active.is_(True))
-        .options(selectinload(Membership.network)).execution_options(all_networks=True)
-    ).scalars())
+        .options(selectinload(Membership.network), selectinload(Membership.partner))
+        .execution_options(all_networks=True)
+    ).scalars()
+    return sorted(memberships, key=lambda m: m.network.name.lower())
+
+
+def network_to_resume(memberships: list[Membership]) -> Membership | None:
+    """Where signing in takes a member: their only network, or the one they used last."""
+    if len(memberships) == 1:
+        return memberships[0]
+    used = [m for m in memberships if m.last_used_at is not None]
+    return max(used, key=lambda m: m.last_used_at) if used else None
+
+
+# What awaits a member in each network (MOUs to sign, ...): modules above this one register a
+# counter, so the network chooser can say it without networks importing them.
+@dataclass(frozen=True)
+class AwaitingCounter:
+    key: str
+    count: Callable[[list[Membership]], dict[int, int]]  # memberships -> {membership id: how many}
+    describe: Callable[[int], str]  # how many -> words, e.g. "2 MOUs awaiting your signature"
+
+
+_AWAITING: dict[str, AwaitingCounter] = {}
+
+
+def register_awaiting(counter: AwaitingCounter) -> None:
+    """Add (or replace) something the network chooser counts for each of a member's networks.
+
+    `count` gets every active membership of one user (across networks, no tenancy scope) and
+    should answer in one query.
+    """
+    _AWAITING[counter.key] = counter
+
+
+def awaiting_in_networks(memberships: list[Membership]) -> dict[int, list[str]]:
+    """For each membership id, what awaits the member there, in words (nothing when nothing does)."""
+    waiting: dict[int, list[str]] = {m.id: [] for m in memberships}
+    if not memberships:
+        return waiting
+    for counter in sorted(_AWAITING.values(), key=lambda c: c.key):
+        for membership_id, number in counter.count(memberships).items():
+            if number and membership_id in waiting:
+                waiting[membership_id].append(counter.describe(number))
+    return waiting
 
 
 def members_query():
@@ -129,11 +214,8 @@ def update_membership(membership: Membership, data: dict, version) -> Membership
     """Change a member's role, partner and signatory status."""
     check_version(membership, version)
     role = data["role"]
-    partner_id = data.get("partner_id") or None
-    if role != Role.PARTNER_REPRESENTATIVE:
-        partner_id = None
     signatory = bool(data.get("is_authorised_signatory"))
-    _check_role_fields(role, partner_id, signatory)
+    partner_id = _check_role_fields(membership.network_id, role, data.get("partner_id") or None, signatory)
     _keep_an_admin(membership, role)
     membership.role = role
     membership.partner_id = partner_id
@@ -177,7 +259,7 @@ def invite(network: Network, email: str, role: str, actor: User | None, *, full_
            partner_id: int | None = None, is_authorised_signatory: bool = False) -> tuple[Invitation, str]:
     """Create a one-time, expiring invitation and email its link. Returns it and the raw token."""
     email = auth_services.normalise_email(email)
-    _check_role_fields(role, partner_id, is_authorised_signatory)
+    partner_id = _check_role_fields(network.id, role, partner_id, is_authorised_signatory)
     user = auth_services.find_user(email)
     if user is not None and db.session.execute(
         select(Membership.id).where(Membership.network_id == network.id,

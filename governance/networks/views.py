@@ -1,26 +1,38 @@
-from flask import Blueprint, flash, redirect, render_template, url_for
-from flask_login import current_user, login_user
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from governance.auth import services as auth_services
+from governance.auth import sessions
 from governance.auth.forms import AcceptInvitationForm
 from governance.core import tenancy
 from governance.core.forms import ConfirmForm
 from governance.core.permissions import Permission, requires
 from governance.core.views import confirm, paginate, submit
 from governance.networks import services
-from governance.networks.forms import InvitationForm, MembershipForm, NetworkForm, NewNetworkForm
+from governance.networks.forms import (
+    ROLE_CHOICES,
+    ROLE_DESCRIPTIONS,
+    InvitationForm,
+    MembershipForm,
+    NetworkForm,
+    NewNetworkForm,
+)
 from governance.networks.models import Invitation, Membership
 
+ROLE_GUIDE = [(label, ROLE_DESCRIPTIONS[value]) for value, label in ROLE_CHOICES]
 bp = Blueprint("networks", __name__)
 
 
 @bp.route("/networks")
 @requires(Permission.SIGNED_IN)
 def choose():
+    """The network chooser; just after signing in (?start=1), the network the member used last."""
     memberships = services.user_memberships(current_user)
-    if len(memberships) == 1 and not current_user.is_site_admin:
-        return redirect(url_for("dashboard.index", network_slug=memberships[0].network.slug))
-    return render_template("networks/choose.html", memberships=memberships)
+    resume = services.network_to_resume(memberships)
+    if resume and (request.args.get("start") or len(memberships) == 1) and not current_user.is_site_admin:
+        return redirect(url_for("dashboard.index", network_slug=resume.network.slug))
+    return render_template("networks/choose.html", memberships=memberships,
+                           awaiting=services.awaiting_in_networks(memberships))
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
@@ -35,10 +47,12 @@ def accept_invitation(token):
         token, full_name=getattr(form, "full_name", None) and form.full_name.data,
         password=getattr(form, "password", None) and form.password.data, existing_user=signed_in))
     if membership:
-        login_user(membership.user)
+        if signed_in is None:
+            sessions.sign_in(membership.user)
         flash(f"Welcome to {membership.network.name}.")
         return redirect(url_for("dashboard.index", network_slug=membership.network.slug))
     return render_template("auth/accept_invitation.html", form=form, invitation=invitation,
+                           role_description=ROLE_DESCRIPTIONS.get(invitation.role, ""),
                            existing_account=signed_in is None and auth_services.find_user(invitation.email) is not None)
 
 
@@ -70,7 +84,7 @@ def edit_member(membership_id):
               editing=membership):
         flash(f"{membership.user.full_name}'s role has been saved.")
         return redirect(url_for("networks.members"))
-    return render_template("networks/member_form.html", form=form, membership=membership)
+    return render_template("networks/member_form.html", form=form, membership=membership, roles=ROLE_GUIDE)
 
 
 @bp.route("/n/<network_slug>/admin/members/<int:membership_id>/deactivate", methods=["POST"])
@@ -102,7 +116,8 @@ def invitations():
         flash(f"Invitation sent to {form.email.data}.")
         return redirect(url_for("networks.invitations"))
     page = paginate(services.pending_invitations_query())
-    return render_template("networks/invitations.html", form=form, page=page, confirm=ConfirmForm())
+    return render_template("networks/invitations.html", form=form, page=page, confirm=ConfirmForm(),
+                           roles=ROLE_GUIDE)
 
 
 @bp.route("/n/<network_slug>/admin/invitations/<int:invitation_id>/revoke", methods=["POST"])

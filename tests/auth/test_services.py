@@ -25,6 +25,23 @@ def test_passwords_are_stored_as_scrypt_hashes(app):
     assert not services.verify_password(None, "anything")
 
 
+@pytest.mark.parametrize(("password", "message"), [
+    ("short", "at least 10 characters"), ("password123", "too common"), ("PASSWORD123 ", "too common"),
+    ("1q2w3e4r5t", "too common"), ("x" * 201, "200 characters or fewer")])
+def test_weak_passwords_are_refused(app, password, message):
+    with pytest.raises(ServiceError, match=message) as error:
+        services.create_user("weak@example.org", "Weak", password)
+    assert error.value.field == "password"
+
+
+def test_the_common_password_list_is_the_10000_commonest():
+    from governance.auth import passwords
+
+    listed = passwords.common_passwords()
+    assert len(listed) == 10_000 and {"123456", "password", "password123", "qwertyuiop"} <= listed
+    assert not passwords.is_common("coffee train fish") and not passwords.is_common("accord-demo")
+
+
 def test_short_passwords_and_duplicate_emails_are_refused(app):
     with pytest.raises(ServiceError, match="at least 10 characters"):
         services.create_user("a@example.org", "A", "short")
@@ -113,7 +130,7 @@ def test_concurrent_attempts_never_try_more_passwords_than_the_limit(app):
 def test_a_reset_link_is_stored_only_as_a_hash_and_works_once(app, caplog):
     user = factories.make_user(email="secretary@example.org")
     db.session.commit()
-    services.request_password_reset("Secretary@example.org")
+    services.request_password_reset("Secretary@example.org", IP)
     db.session.commit()  # the outbox sends once the transaction commits
     raw = caplog.text.split("/reset-password/")[1].split()[0]
     stored = db.session.execute(select(PasswordResetToken)).scalar_one()
@@ -139,17 +156,64 @@ def test_an_expired_reset_link_is_refused(app):
 
 def test_no_reset_link_for_unknown_or_deactivated_accounts(app, caplog):
     factories.make_user(email="gone@example.org", active=False)
-    services.request_password_reset("nobody@example.org")
-    services.request_password_reset("gone@example.org")
+    db.session.commit()  # as in a request: nothing written yet when the request is recorded
+    services.request_password_reset("nobody@example.org", IP)
+    db.session.commit()
+    services.request_password_reset("gone@example.org", IP)
+    db.session.commit()
     assert db.session.execute(select(func.count(PasswordResetToken.id))).scalar_one() == 0
     assert "/reset-password/" not in caplog.text
+    assert caplog.text.count("no Accord account uses it") == 2  # each address is told, the same way
+
+
+def test_old_sign_in_attempts_and_reset_requests_are_purged_nightly(app, frozen_clock):
+    from governance.auth.models import PasswordResetRequest
+    from governance.core.tasks import huey
+
+    old = clock.now() - timedelta(days=1, minutes=1)
+    for minutes_ago in (0, 60 * 23):
+        db.session.add(LoginAttempt(email="a@example.org", ip_address=IP, succeeded=False,
+                                    attempted_at=clock.now() - timedelta(minutes=minutes_ago)))
+        db.session.add(PasswordResetRequest(email="a@example.org", ip_address=IP,
+                                            requested_at=clock.now() - timedelta(minutes=minutes_ago)))
+    for _ in range(3):
+        db.session.add(LoginAttempt(email="b@example.org", ip_address=IP, succeeded=True, attempted_at=old))
+        db.session.add(PasswordResetRequest(email="b@example.org", ip_address=IP, requested_at=old))
+    db.session.commit()
+    assert services.purge_login_attempts.call_local() == 6
+    assert set(db.session.execute(select(LoginAttempt.email)).scalars()) == {"a@example.org"}
+    assert db.session.execute(select(func.count(PasswordResetRequest.id))).scalar_one() == 2
+    # the worker runs it every night at 03:17
+    from datetime import datetime
+
+    task = services.purge_login_attempts.task_class
+    assert task in huey._registry._periodic_tasks
+    assert task().validate_datetime(datetime(2026, 11, 24, 3, 17))
+    assert not task().validate_datetime(datetime(2026, 11, 24, 4, 17))
+
+
+def test_ended_sessions_are_purged_after_30_days(app):
+    from governance.auth import sessions
+    from governance.auth.models import UserSession
+
+    user = factories.make_user()
+    now = clock.now()
+    for n, (expires, revoked) in enumerate([(now + timedelta(hours=1), None),
+                                            (now - timedelta(days=31), None),
+                                            (now + timedelta(days=5), now - timedelta(days=31)),
+                                            (now - timedelta(days=2), None)]):
+        db.session.add(UserSession(user_id=user.id, key_hash=f"k{n}", expires_at=expires, revoked_at=revoked))
+    db.session.commit()
+    assert sessions.purge_sessions.call_local() == 2
+    assert set(db.session.execute(select(UserSession.key_hash)).scalars()) == {"k0", "k3"}
 
 
 def test_using_one_reset_link_retires_the_others(app, caplog):
     factories.make_user(email="chair@example.org")
     db.session.commit()
-    services.request_password_reset("chair@example.org")
-    services.request_password_reset("chair@example.org")
+    services.request_password_reset("chair@example.org", IP)
+    db.session.commit()
+    services.request_password_reset("chair@example.org", IP)
     db.session.commit()
     first, second = (part.split()[0] for part in caplog.text.split("/reset-password/")[1:3])
     services.reset_password(second, "a brand new password")

@@ -24,7 +24,7 @@ RANKS = {
     "audit": 3, "documents": 3,
     "partners": 4,
     "mous": 5, "meetings": 5,
-    "decisions": 6,
+    "declarations": 6, "decisions": 6,
     "accountability": 7,
     "engagement": 8,
     "dashboard": 10,

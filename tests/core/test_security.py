@@ -109,10 +109,45 @@ def test_under_production_config_cookies_are_secure(monkeypatch, sqlite_template
                                              "remember": "y", "csrf_token": csrf_token(page)})
     assert response.status_code == 302
     cookies = _set_cookies(response)
-    for name in ("session", "remember_token"):
+    for name in ("session", "accord_remember"):
         assert "Secure" in cookies[name] and "HttpOnly" in cookies[name] and "SameSite=Lax" in cookies[name]
+    hsts = response.headers["Strict-Transport-Security"]
+    assert "max-age=31536000" in hsts and "includeSubDomains" in hsts
+    assert "Strict-Transport-Security" in client.get("/sign-in").headers
     with app.app_context():
         db.engine.dispose()
+
+
+def test_development_and_tests_send_no_hsts(client):
+    assert "Strict-Transport-Security" not in client.get("/sign-in").headers  # plain http locally
+
+
+def test_only_a_unique_violation_is_a_conflict_other_refusals_are_logged_bugs(any_app, caplog):
+    """A duplicate lost to a concurrent save is the 409 page; a broken link or a missing value is a
+    bug: the 500 page, rolled back and logged. On both databases, with their real errors."""
+    from governance.networks.models import Membership, Network
+
+    client = any_app.test_client()
+    any_app.config["PROPAGATE_EXCEPTIONS"] = False
+    network = factories.make_network(slug="taken")
+    db.session.commit()
+
+    @requires(Permission.PUBLIC)
+    def duplicate():
+        db.session.add(Network(name="Again", slug="taken", care_model="ics", financial_year_start=2026))
+        db.session.flush()
+
+    @requires(Permission.PUBLIC)
+    def broken_link():
+        db.session.add(Membership(network_id=network.id, user_id=999_999, role="observer"))
+        db.session.flush()
+
+    any_app.add_url_rule("/duplicate", "duplicate", duplicate)
+    any_app.add_url_rule("/broken-link", "broken_link", broken_link)
+    assert_nhs_page(client.get("/duplicate"), 409, "Someone else saved this at the same time")
+    assert "The database refused a write" not in caplog.text
+    assert_nhs_page(client.get("/broken-link"), 500, "Sorry, there is a problem with the service")
+    assert "The database refused a write" in caplog.text
 
 
 def test_a_request_over_the_size_limit_gets_the_413_page(app, client):

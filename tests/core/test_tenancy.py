@@ -77,20 +77,24 @@ def test_joins_and_aliases_are_scoped_too(two_networks):
 
 
 def test_relationship_loads_are_scoped(two_networks):
-    """Even a cross-network link (bad data) does not leak the other network's row."""
+    """A link across networks is refused by the database; relationship loads are scoped too."""
+    from sqlalchemy.exc import IntegrityError
+
     a, b = two_networks["a"], two_networks["b"]
     crossing = db.session.get(Membership, b["member"])
     crossing.partner_id = a["partner"]
-    a_rep = db.session.get(Membership, a["rep"])
-    a_rep.partner_id = b["partner"]
-    db.session.commit()
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
     db.session.expunge_all()
 
     tenancy.activate(a["network"])
     partner = db.session.get(Partner, a["partner"])
-    assert {m.id for m in partner.representatives} == set()
-    rep = db.session.get(Membership, a["rep"])
-    assert rep.partner is None
+    assert {m.id for m in partner.representatives} == {a["rep"]}
+    assert db.session.get(Membership, a["rep"]).partner.id == a["partner"]
+    db.session.expunge_all()
+    tenancy.activate(b["network"])
+    assert db.session.get(Partner, a["partner"]) is None
 
 
 def test_all_networks_option_and_deactivation_lift_the_scope(two_networks):

@@ -24,3 +24,13 @@ def test_foundation_records_never_store_a_nul_on_either_database():
     network_services.invite(network, "someone@example.org", "observer", user, full_name="Jo\x00 Bloggs")
     db.session.commit()
     assert (network.name, network.footprint, user.full_name) == ("Riverside", "Valley towns", "Sam Whitfield")
+
+
+def test_unicode_line_breaks_count_as_line_endings_and_bidi_controls_go():
+    assert without_controls("a\u2028b\u2029c\x85d") == "a\nb\nc\nd"
+    assert clean_line("Riverside\u2028Primary\u2029Care\x85Home") == "Riverside Primary Care Home"
+    # right-to-left override and isolates: text that would read differently from what is stored
+    assert clean_line("invoice\u202egnp.exe") == "invoicegnp.exe"
+    assert clean_line("\u2066Elm\u2069 Tree\u202a\u202b\u202c\u202d") == "Elm Tree"
+    assert clean_line("C1 \x80\x9f controls") == "C1  controls"
+    assert clean_line("Café — Zoë 😀") == "Café — Zoë 😀"  # ordinary Unicode stays

@@ -35,13 +35,17 @@ def test_sign_in_switch_network_sign_out(live_app, live_server, browser_page):
     assert page.get_by_role("heading", level=1, name="Northgate Primary Care Network").is_visible()
     assert "/n/northgate/" in page.url
 
-    page.get_by_role("link", name="Sign out").click()
-    page.check()
-    page.get_by_role("button", name="Sign out").click()
+    # one click: the header's Sign out button
+    page.get_by_role("navigation", name="Account").get_by_role("button", name="Sign out").click()
     page.check()
     assert page.get_by_text("You have signed out.").is_visible()
     page.goto(live_server.url + "/n/northgate/")
     assert "/sign-in" in page.url
+
+    # signing in again returns to the network used last
+    sign_in(page, "chair@example.org", factories.PASSWORD)
+    assert "/n/northgate/" in page.url
+    assert page.get_by_role("heading", level=1, name="Northgate Primary Care Network").is_visible()
 
 
 def test_sign_in_error_summary_is_accessible(live_app, live_server, browser_page):
@@ -121,3 +125,50 @@ def test_an_invited_person_accepts_and_joins_with_their_role(live_app, live_serv
         assert invitee.get_by_role("heading", name="This link has expired or has already been used").is_visible()
     finally:
         context.close()
+
+
+def test_the_audit_trail_and_its_filters_are_accessible(live_app, live_server, browser_page):
+    network = factories.make_network(name="Riverside Primary Care Home", slug="riverside")
+    factories.make_member(network, "network_admin",
+                          user=factories.make_user(email="admin@example.org", full_name="Amara Okafor"))
+    member = factories.make_member(network, "board_member", user=factories.make_user(full_name="Dr Helen Marsh"))
+    db.session.commit()
+    page = browser_page
+    sign_in(page, "admin@example.org", factories.PASSWORD)
+    page.visit(f"/n/riverside/admin/members/{member.id}")
+    page.get_by_label("Role").select_option("board_secretary")
+    page.get_by_role("button", name="Save role").click()
+    page.check()
+
+    page.get_by_role("link", name="Audit trail").first.click()
+    page.check()  # includes axe's summary-name rule: the Changes expander has a name
+    expander = page.get_by_text("What changed (1 field)").first
+    expander.click()
+    page.check()
+    assert page.get_by_text("Board member → Board secretary").is_visible()
+    assert page.get_by_text("Dr Helen Marsh's membership").is_visible()
+
+    page.get_by_label("From").fill("2026-11-20")
+    page.get_by_label("To").fill("2026-11-01")
+    page.get_by_role("button", name="Filter").click()
+    page.check()
+    assert page.title().startswith("Error: ")
+    assert page.get_by_role("link", name="To date must be the same as or after the From date").is_visible()
+
+
+def test_the_documents_page_fits_a_phone(live_app, live_server, phone_page):
+    network = factories.make_network(name="Riverside Primary Care Home", slug="riverside")
+    factories.make_member(network, "board_secretary",
+                          user=factories.make_user(email="secretary@example.org", full_name="Sam Whitfield"))
+    for n in range(3):
+        factories.make_document(network, title=f"Partnership membership schedule {n} for the Riverside valley "
+                                               "practices, community trust and voluntary sector partners",
+                                covers="1 April 2026 to 31 March 2027, all active partners")
+    db.session.commit()
+    page = phone_page
+    sign_in(page, "secretary@example.org", factories.PASSWORD)
+    page.visit("/n/riverside/documents/")
+    _no_sideways_scrolling(page)
+    link = page.get_by_role("link", name=re.compile("Partnership membership schedule 0")).first
+    assert link.is_visible()
+    assert page.get_by_role("link", name=re.compile("^Download")).count() == 3

@@ -20,6 +20,10 @@ def test_patient_panel_member_reads_the_partnership_on_a_phone(live_app, live_se
     sign_in(page, "patient@example.org", factories.PASSWORD)
     assert page.get_by_role("heading", level=1, name="Riverside Primary Care Home").is_visible()
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    # a plain, short home: no codes, financial year or population warnings meant for staff
+    assert page.get_by_text("You are a member of the patient panel").is_visible()
+    for staff_only in ("ODS code", "Financial year", "Registered population"):
+        assert page.get_by_text(staff_only).count() == 0, staff_only
 
     page.visit("/n/riverside/partners/")
     page.get_by_role("link", name="Quayside Surgery").click()

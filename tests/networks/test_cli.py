@@ -111,3 +111,25 @@ def test_the_demo_mous_issued_for_signature_have_no_placeholders_left(app):
     for mou in issued:
         assert [c.heading for c in mou.clauses if placeholders(c.body)] == []
     tenancy.activate(None)
+
+
+def test_northgate_is_usable_on_its_own_and_one_gp_sits_on_both_boards(app):
+    from governance import demo
+
+    seeded = demo.seed_demo("a demo password")
+    db.session.commit()
+
+    def networks_of(email):
+        user = auth_services.find_user(email)
+        return {(m.network.slug, m.role, m.partner.network_id if m.partner else None)
+                for m in db.session.execute(select(Membership).where(Membership.user_id == user.id)).scalars()}
+
+    assert networks_of("admin@northgate.example") == {("northgate", "network_admin", None)}
+    assert networks_of("secretary@northgate.example") == {("northgate", "board_secretary", None)}
+    assert networks_of("gp@riverside.example") == {("riverside", "board_member", None),
+                                                   ("northgate", "board_member", None)}
+    [(slug, role, partner_network)] = networks_of("signatory@northgate.example")
+    assert (slug, role, partner_network) == ("northgate", "partner_representative", seeded.northgate.id)
+    signatory = db.session.execute(select(Membership).join(User).where(
+        User.email == "signatory@northgate.example")).scalar_one()
+    assert signatory.is_authorised_signatory and signatory.partner.name == "Northgate Surgery"

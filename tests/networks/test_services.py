@@ -153,3 +153,54 @@ def test_a_signed_in_account_cannot_take_an_invitation_sent_to_another_address(a
         services.accept_invitation(raw, existing_user=someone_else)
     assert invitation.status == "Pending"
     assert db.session.execute(select(Membership).where(Membership.user_id == someone_else.id)).first() is None
+
+
+def test_the_database_refuses_a_member_or_invitation_linked_to_another_networks_partner(app):
+    from sqlalchemy.exc import IntegrityError
+
+    from governance.networks.models import Invitation
+
+    riverside, northgate = factories.make_network(), factories.make_network()
+    theirs = factories.make_partner(northgate)
+    member = factories.make_member(riverside, "board_member")
+    invitation, _ = factories.make_invitation(riverside)
+    db.session.commit()
+    for record in (member, invitation):
+        record.partner_id = theirs.id
+        with pytest.raises(IntegrityError):
+            db.session.commit()
+        db.session.rollback()
+    ours = factories.make_partner(riverside)
+    member.partner_id = invitation.partner_id = ours.id
+    db.session.commit()  # a partner of the same network is fine
+    assert (db.session.get(Membership, member.id).partner_id, db.session.get(Invitation, invitation.id).partner_id) \
+        == (ours.id, ours.id)
+
+
+def test_the_service_refuses_another_networks_partner_by_name(app):
+    riverside, northgate = factories.make_network(), factories.make_network()
+    theirs = factories.make_partner(northgate)
+    with pytest.raises(ServiceError, match="Select a partner organisation of this network") as error:
+        services.add_member(riverside, factories.make_user(), "partner_representative", partner_id=theirs.id)
+    assert error.value.field == "partner_id"
+    with pytest.raises(ServiceError, match="of this network"):
+        services.invite(riverside, "x@example.org", "partner_representative", None, partner_id=10**40)
+
+
+def test_a_network_links_every_network_scoped_record_inside_itself():
+    """Every foreign key from a table of this module (and documents) to a network-scoped table is a
+    (network_id, x_id) link; the partners and MOU modules convert theirs in their own work."""
+    from governance.core.db import NetworkScoped
+
+    scoped = {mapper.class_.__tablename__ for mapper in db.Model.registry.mappers
+              if issubclass(mapper.class_, NetworkScoped)}
+    mine = {"memberships", "invitations", "issued_documents", "document_jobs"}
+    problems = []
+    for table in (db.metadata.tables[name] for name in mine):
+        for constraint in table.foreign_key_constraints:
+            target = constraint.referred_table.name
+            if target in scoped and [c.name for c in constraint.columns][0] != "network_id":
+                problems.append(f"{table.name}.{constraint.column_keys} -> {target}")
+    assert problems == []
+    assert {c.referred_table.name for c in db.metadata.tables["memberships"].foreign_key_constraints
+            if "network_id" in c.column_keys and len(c.column_keys) == 2} == {"partners"}

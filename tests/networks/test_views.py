@@ -289,3 +289,204 @@ def test_the_network_switcher_lists_every_active_membership(client, network):
     client.post("/sign-in", data={"email": user.email, "password": factories.PASSWORD})
     page = client.get("/networks").get_data(as_text=True)
     assert network.name in page and second.name in page and "Old Network" not in page
+
+
+# --- links that stay inside the network ----------------------------------------------------------
+
+
+def _other_networks_partner():
+    northgate = factories.make_network(name="Northgate Primary Care Network")
+    return factories.make_partner(northgate, name="Northgate Surgery")
+
+
+@pytest.mark.parametrize("kind", ["another network's", "missing", "30-digit", "junk"])
+def test_a_member_cannot_be_linked_to_a_partner_outside_the_network(client, network, admin, kind):
+    partner_id = {"another network's": lambda: _other_networks_partner().id, "missing": lambda: 999_999,
+                  "30-digit": lambda: "9" * 30, "junk": lambda: "1 OR 1=1"}[kind]()
+    member = factories.make_member(network, "board_member")
+    db.session.commit()
+    response = client.post(f"/n/{network.slug}/admin/members/{member.id}", data={
+        "role": "partner_representative", "partner_id": partner_id, "version": member.version})
+    # the same answer whatever the id: nothing tells the admin which ids exist elsewhere
+    assert response.status_code == 200
+    assert "Select a partner organisation of this network" in response.get_data(as_text=True)
+    response = client.post(f"/n/{network.slug}/admin/invitations", data={
+        "email": "rep@example.org", "role": "partner_representative", "partner_id": partner_id})
+    assert response.status_code == 200
+    assert "Select a partner organisation of this network" in response.get_data(as_text=True)
+    db.session.rollback()
+    assert (member.role, member.partner_id) == ("board_member", None)
+    assert db.session.execute(select(Invitation)).first() is None
+
+
+def test_only_representatives_keep_a_partner_link(client, network, admin):
+    partner = factories.make_partner(network)
+    db.session.commit()
+    response = client.post(f"/n/{network.slug}/admin/invitations", data={
+        "email": "observer@example.org", "role": "observer", "partner_id": str(partner.id)})
+    assert response.status_code == 302
+    db.session.rollback()
+    assert db.session.execute(select(Invitation.partner_id)).scalar_one() is None
+
+
+def test_the_invitation_form_says_what_each_role_can_do(client, network, admin):
+    page = client.get(f"/n/{network.slug}/admin/invitations").get_data(as_text=True)
+    assert "What each role can do" in page
+    for words in ("invites members, changes their roles", "drafts and issues MOUs",
+                  "signs MOUs for that partner", "no contact details, sign-in emails or documents"):
+        assert words in page
+    member = factories.make_member(network, "observer")
+    db.session.commit()
+    assert "What each role can do" in client.get(f"/n/{network.slug}/admin/members/{member.id}").get_data(
+        as_text=True)
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\x85", "\u202e"])
+def test_a_network_name_with_a_unicode_separator_never_breaks_invitations(client, network, admin, smtp_server,
+                                                                           separator):
+    response = client.post(f"/n/{network.slug}/settings", data={
+        "name": f"Riverside{separator}Primary Care Home", "care_model": "primary_care_home",
+        "financial_year_start": "2026", "version": network.version})
+    assert response.status_code == 302
+    db.session.rollback()
+    assert network.name in ("Riverside Primary Care Home", "RiversidePrimary Care Home")
+    # a name stored before the rule existed still makes a working invitation (the outbox cleans headers)
+    db.session.execute(Network.__table__.update().where(Network.id == network.id)
+                       .values(name=f"River{separator}side\r\nBcc: x@evil.example"))
+    db.session.commit()
+    response = client.post(f"/n/{network.slug}/admin/invitations", data={
+        "email": "new@example.org", "role": "observer", "partner_id": ""})
+    assert response.status_code == 302
+    [message] = smtp_server
+    headers = message.content.decode().split("\r\n\r\n")[0]
+    assert message.rcpt_tos == ["new@example.org"] and "evil" not in "".join(message.rcpt_tos)
+    assert not re.search(r"^Bcc:", headers, re.M) and "Subject: You are invited to" in headers
+
+
+# --- choosing a network ----------------------------------------------------------------------------
+
+
+def test_signing_in_returns_to_the_network_last_used(client, network):
+    user = factories.make_user()
+    factories.make_member(network, "board_member", user=user)
+    northgate = factories.make_network(name="Northgate Primary Care Network", slug="northgate")
+    factories.make_member(northgate, "board_member", user=user)
+    db.session.commit()
+    response = client.post("/sign-in", data={"email": user.email, "password": factories.PASSWORD})
+    page = client.get(response.headers["Location"])  # never used: the chooser
+    assert page.status_code == 200 and 'href="/n/northgate/?chosen=1"' in page.get_data(as_text=True)
+    assert client.get("/n/northgate/?chosen=1").status_code == 200
+    assert client.get(f"/n/{network.slug}/").status_code == 200
+    assert client.get("/n/northgate/partners/").status_code == 200  # Northgate is the last one used
+    client.post("/sign-out")
+    response = client.post("/sign-in", data={"email": user.email, "password": factories.PASSWORD})
+    assert client.get(response.headers["Location"]).headers["Location"] == "/n/northgate/"
+    assert client.get(f"/n/{network.slug}/").status_code == 200  # a bookmark: the first page writes nothing
+    client.post("/sign-out")
+    response = client.post("/sign-in", data={"email": user.email, "password": factories.PASSWORD})
+    assert client.get(response.headers["Location"]).headers["Location"] == "/n/northgate/"
+    page = client.get("/networks")  # "Switch network" still shows the chooser
+    assert page.status_code == 200 and network.name in page.get_data(as_text=True)
+
+
+def test_the_chooser_shows_what_awaits_the_member_in_each_network(client, network, count_queries):
+    from governance.networks.services import _AWAITING, AwaitingCounter, register_awaiting
+
+    user = factories.make_user()
+    mine = factories.make_member(network, "board_member", user=user)
+    other = factories.make_member(factories.make_network(name="Northgate Primary Care Network"), "observer",
+                                  user=user)
+    db.session.commit()
+    calls = []
+
+    def count(memberships):
+        calls.append(sorted(m.id for m in memberships))
+        return {mine.id: 2, other.id: 0}
+
+    register_awaiting(AwaitingCounter("test_things", count, lambda n: f"{n} MOUs awaiting your signature"))
+    try:
+        client.post("/sign-in", data={"email": user.email, "password": factories.PASSWORD})
+        page = client.get("/networks").get_data(as_text=True)
+    finally:
+        _AWAITING.pop("test_things")
+    assert calls == [sorted([mine.id, other.id])]  # one call for all the member's networks
+    northgate, riverside = page.index("Northgate Primary Care Network"), page.index(network.name)
+    assert northgate < riverside  # by name
+    assert "MOUs awaiting" not in page[northgate:riverside] and "Nothing is waiting" in page[northgate:riverside]
+    assert "2 MOUs awaiting your signature" in page[riverside:]
+
+
+def test_a_patient_sees_no_one_elses_email_or_phone_on_these_pages(client, network, login_as):
+    partner = factories.make_partner(network, name="Elm Tree Surgery")
+    factories.make_contact(partner, email="practice.manager@elmtree.example", phone="01632 960 123")
+    rep = factories.make_member(network, "partner_representative", partner_id=partner.id,
+                                user=factories.make_user(email="rep.signin@elmtree.example"))
+    factories.make_invitation(network, email="invited@example.org")
+    db.session.commit()
+    patient = login_as("patient_panel_member")
+    # this module's pages and the overview (the partner pages are the partners module's to check)
+    pages = [f"/n/{network.slug}/", "/networks", "/sign-out"]
+    for url in pages:
+        response = client.get(url, follow_redirects=True)
+        page = response.get_data(as_text=True)
+        assert response.status_code == 200, url
+        for secret in ("@elmtree.example", "01632 960 123", "invited@example.org", rep.user.email):
+            assert secret not in page, (url, secret)
+    assert patient.user.email in client.get("/sign-out").get_data(as_text=True)  # their own, on their page
+
+
+# --- the overview ---------------------------------------------------------------------------------
+
+
+def test_each_role_sees_the_overview_cards_meant_for_it(app, client, network, login_as):
+    from governance.core import cards
+
+    tried = []
+
+    def load(membership):
+        tried.append(membership.role)
+        return {}
+
+    for key, audience in (("t_staff", cards.STAFF), ("t_all", cards.EVERYONE)):
+        cards.register(cards.DashboardCard(key=key, template="networks/_test_card.html", load=load,
+                                           audience=audience))
+    app.jinja_loader.loaders[0].searchpath.append(str(_card_templates()))
+    try:
+        login_as("patient_panel_member")
+        page = client.get(f"/n/{network.slug}/").get_data(as_text=True)
+        assert "Test card t_all" in page and "Test card t_staff" not in page
+        assert "Registered population" not in page  # the population warning is for staff
+        assert tried.count("patient_panel_member") == 1  # a card not for them is not even loaded
+        client.post("/sign-out")
+        login_as("board_secretary")
+        page = client.get(f"/n/{network.slug}/").get_data(as_text=True)
+        assert "Test card t_all" in page and "Test card t_staff" in page and "Registered population" in page
+    finally:
+        cards._CARDS.pop("t_staff")
+        cards._CARDS.pop("t_all")
+
+
+def _card_templates():
+    import pathlib
+    import tempfile
+
+    folder = pathlib.Path(tempfile.mkdtemp()) / "networks"
+    folder.mkdir()
+    (folder / "_test_card.html").write_text("<p>Test card {{ card.key }}</p>")
+    return folder.parent
+
+
+def test_a_patient_panel_members_overview_is_plain_and_short(client, network, login_as):
+    network.ods_code = "U12345"
+    network.footprint = "The Riverside valley towns."
+    db.session.commit()
+    login_as("patient_panel_member")
+    page = client.get(f"/n/{network.slug}/").get_data(as_text=True)
+    assert "You are a member of the patient panel" in page and "The Riverside valley towns." in page
+    for staff_detail in ("U12345", "ODS code", "Financial year", "Edit the network profile",
+                         "Population outside the expected size"):
+        assert staff_detail not in page
+    client.post("/sign-out")
+    login_as("board_member")
+    page = client.get(f"/n/{network.slug}/").get_data(as_text=True)
+    assert "U12345" in page and "Financial year" in page

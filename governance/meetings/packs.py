@@ -1,0 +1,195 @@
+"""The board pack: a cover, the agenda with times and page numbers, then every paper in agenda order.
+
+The background worker makes it (a pack of many papers takes a while): the front pages are
+rendered with WeasyPrint, the papers merged after them with pypdf, with a bookmark for each item
+and each paper. It is archived through the documents core; a later download is served from the
+archive for as long as the agenda and papers are unchanged (the pack's fingerprint still matches).
+The agenda on its own is rendered on request, for the reader's view of the meeting.
+"""
+
+import hashlib
+import io
+import json
+from dataclasses import dataclass
+
+import pypdf
+from sqlalchemy import select
+
+from governance.auth.models import User
+from governance.core.formatting import format_date
+from governance.core.pdf import render_pdf
+from governance.documents import jobs
+from governance.documents.models import DocumentJob, JobStatus
+from governance.documents.services import archive_document
+from governance.extensions import db
+from governance.meetings import agenda, changes, papers, times
+from governance.meetings.meeting_models import AgendaItem, Meeting, MeetingPack
+from governance.networks.models import Network
+
+PACK_KIND = "board_pack"
+FRONT_TEMPLATE = "meetings/pdf/pack_front.html"
+AGENDA_TEMPLATE = "meetings/pdf/agenda.html"
+AGENDA_PAGE = 1  # the cover is page 0
+
+
+def fingerprint(meeting: Meeting, items: list[AgendaItem]) -> str:
+    """What a pack is made from: when a pack's fingerprint differs from this, it is out of date."""
+    content = {
+        "meeting": [meeting.id, meeting.title, meeting.starts_at.isoformat(), meeting.ends_at.isoformat(),
+                    meeting.place, meeting.video_link, meeting.status],
+        "items": [[item.id, item.position, item.title, item.presenter, item.purpose, item.duration_minutes,
+                   item.confidential, item.is_withdrawn,
+                   [[p.id, p.title, p.author, p.sha256, p.withdrawn_at is None] for p in item.papers]]
+                  for item in items],
+    }
+    return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+
+@dataclass
+class PackState:
+    status: str  # none, making, ready, stale, failed
+    pack: MeetingPack | None = None
+    job: DocumentJob | None = None
+
+    @property
+    def ready(self) -> bool:
+        return self.status == "ready"
+
+
+def pack_state(meeting: Meeting, items: list[AgendaItem]) -> PackState:
+    """Whether the meeting's latest pack is being made, ready, out of date or failed."""
+    pack = db.session.execute(select(MeetingPack).where(MeetingPack.meeting_id == meeting.id)
+                              .order_by(MeetingPack.id.desc()).limit(1)).scalar_one_or_none()
+    if pack is None:
+        return PackState("none")
+    job = db.session.get(DocumentJob, pack.job_id)
+    if pack.document_id is not None and pack.fingerprint == fingerprint(meeting, items):
+        return PackState("ready", pack, job)
+    if job is not None and not job.is_finished:
+        return PackState("making", pack, job)
+    if job is not None and job.status == JobStatus.FAILED:
+        return PackState("failed", pack, job)
+    return PackState("stale", pack, job)
+
+
+def request_pack(network: Network, meeting: Meeting, actor: User | None) -> DocumentJob:
+    """Ask the worker for the meeting's board pack; it starts once the request's transaction commits."""
+    job = jobs.request_document(network, PACK_KIND, f"Board pack: {meeting}", actor, meeting_id=meeting.id)
+    items = agenda.items_of(meeting)
+    db.session.add(MeetingPack(network_id=network.id, meeting_id=meeting.id, job_id=job.id,
+                               fingerprint=fingerprint(meeting, items)))
+    db.session.flush()
+    return job
+
+
+# Making it ------------------------------------------------------------------------------------
+
+@dataclass
+class PackItem:
+    """One agenda item as the pack sets it out."""
+
+    number: int
+    item: AgendaItem
+    starts_at: object
+    papers: list  # (paper, first page in the pack)
+
+
+def _plan(meeting: Meeting, items: list[AgendaItem], front_pages: int) -> list[PackItem]:
+    starts, _ = agenda.timings(meeting, items)
+    page, plan = front_pages + 1, []
+    for item in items:
+        placed = []
+        for paper in ([] if item.is_withdrawn else item.current_papers):
+            placed.append((paper, page))
+            page += paper.page_count
+        plan.append(PackItem(item.position, item, starts.get(item.id), placed))
+    return plan
+
+
+def _front(network: Network, meeting: Meeting, items: list[AgendaItem], after_issue) -> bytes:
+    """The cover and agenda, with each paper's page number; re-rendered until the numbers settle."""
+    _, planned_end = agenda.timings(meeting, items)
+    front_pages, pdf = 2, b""
+    for _attempt in range(4):
+        plan = _plan(meeting, items, front_pages)
+        total = front_pages + sum(paper.page_count for entry in plan for paper, _ in entry.papers)
+        pdf = render_pdf(FRONT_TEMPLATE, title=f"Board pack: {meeting.title}", network_name=network.name,
+                         meeting=meeting, board=meeting.board, plan=plan, planned_end=planned_end, total_pages=total,
+                         after_issue=after_issue, with_pages=True, hhmm=times.time_text)
+        pages = len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+        if pages == front_pages:
+            break
+        front_pages = pages
+    return pdf
+
+
+def merge(front: bytes, plan: list[PackItem], contents: dict[int, bytes], report=None) -> bytes:
+    """The front pages, then every paper in agenda order, with a bookmark per item and per paper."""
+    writer = pypdf.PdfWriter()
+    writer.append(io.BytesIO(front), import_outline=False)
+    writer.add_outline_item("Cover", 0)
+    writer.add_outline_item("Agenda", AGENDA_PAGE)
+    total = sum(len(entry.papers) for entry in plan) or 1
+    done = 0
+    for entry in plan:
+        for paper, _page in entry.papers:  # the pages first: a bookmark can only point at a page that exists
+            writer.append(io.BytesIO(contents[paper.id]), import_outline=False)
+            done += 1
+            if report is not None:
+                report(40 + 50 * done // total, f"Added paper {done} of {total}: {paper.title}")
+        first = entry.papers[0][1] - 1 if entry.papers else AGENDA_PAGE
+        label = f"{entry.number}. {entry.item.title}" + (" (withdrawn)" if entry.item.is_withdrawn else "")
+        parent = writer.add_outline_item(label, first)
+        for paper, page in entry.papers:
+            writer.add_outline_item(paper.title, page - 1, parent=parent)
+    writer.page_mode = "/UseOutlines"
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+def build_pack(job: DocumentJob, report):
+    """The worker's side: render the front pages, merge the papers, archive the pack."""
+    meeting = db.session.execute(select(Meeting).where(Meeting.id == job.params["meeting_id"])).scalar_one()
+    network = db.session.get(Network, job.network_id)
+    report(5, "Reading the agenda and papers")
+    items = agenda.items_of(meeting)
+    paper_ids = [p.id for item in items if not item.is_withdrawn for p in item.current_papers]
+    contents = papers.contents(paper_ids)
+    report(20, "Setting out the cover and agenda")
+    front = _front(network, meeting, items, changes.changes_since_issue(meeting, items))
+    plan = _plan(meeting, items, len(pypdf.PdfReader(io.BytesIO(front)).pages))
+    pdf = merge(front, plan, contents, report)
+    report(95, "Archiving the board pack")
+    actor = db.session.get(User, job.requested_by_id) if job.requested_by_id else None
+    document = archive_document(network, kind=PACK_KIND, title=f"Board pack: {meeting.title}", pdf=pdf,
+                                actor=actor, subject=meeting,
+                                covers=f"{meeting.board.name}, {format_date(meeting.local_start)}")
+    pack = db.session.execute(select(MeetingPack).where(MeetingPack.job_id == job.id)).scalar_one()
+    pack.document_id = document.id
+    pack.fingerprint = fingerprint(meeting, items)
+    db.session.flush()
+    return document
+
+
+jobs.register(PACK_KIND, build_pack)
+
+
+def agenda_pdf(network: Network, meeting: Meeting, items: list[AgendaItem], visible: list[AgendaItem],
+               after_issue) -> bytes:
+    """The agenda on its own, with the items this reader may see (times count every item)."""
+    starts, planned_end = agenda.timings(meeting, items)
+    plan = [PackItem(item.position, item, starts.get(item.id), [(paper, None) for paper in item.current_papers])
+            for item in visible]
+    return render_pdf(AGENDA_TEMPLATE, title=f"Agenda: {meeting.title}", network_name=network.name,
+                      meeting=meeting, board=meeting.board, plan=plan, planned_end=planned_end,
+                      after_issue=after_issue, with_pages=False, hidden=len(items) - len(visible),
+                      hhmm=times.time_text)
+
+
+def request_or_reuse(network: Network, meeting: Meeting, actor: User | None) -> DocumentJob:
+    """The job making the pack now, or the one that made the current pack; otherwise a new one."""
+    state = pack_state(meeting, agenda.items_of(meeting))
+    if state.status in ("making", "ready") and state.job is not None:
+        return state.job
+    return request_pack(network, meeting, actor)

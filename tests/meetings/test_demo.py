@@ -1,0 +1,49 @@
+"""The demo's boards and meetings are what the tour promises."""
+
+from sqlalchemy import select
+
+from governance import demo
+from governance.core import clock, tenancy
+from governance.extensions import db
+from governance.meetings import agenda, attendance, boards, packs, terms
+from governance.meetings.meeting_models import Meeting, MeetingStatus
+from governance.meetings.models import Board
+from tests import factories
+
+
+def test_the_demo_has_riverside_s_board_year_and_northgate_s_board(app):
+    app.config["MAIL_SUPPRESS"] = True
+    seeded = demo.seed_demo(factories.PASSWORD)
+    db.session.commit()  # the worker makes the next board pack
+    tenancy.activate(seeded.riverside.id)
+    try:
+        board = db.session.execute(select(Board).where(Board.kind == "board")).scalar_one()
+        seats = boards.seats_on(board.id, clock.today())
+        assert len(seats) == 9 and seats[0].membership.user.email == "chair@riverside.example"
+        assert seats[0].role == "chair" and sum(seat.voting for seat in seats) == 8
+        assert boards.describe_rule(boards.as_rule(boards.rule_in_force(board.id, clock.today())), 8)[:3] == [
+            "At least half of the voting members: 4 of the 8 voting members today",
+            "At least 2 GP practice representatives among the voting members present",
+            "The chair or the vice-chair present"]
+        assert terms.current_terms(terms.versions_of(board)).document_id is not None
+        meetings = list(db.session.execute(select(Meeting).where(Meeting.board_id == board.id)
+                                           .order_by(Meeting.starts_at)).scalars())
+        held, coming = meetings[:-1], meetings[-1]
+        assert len(held) == 12 and all(m.status == MeetingStatus.HELD for m in held)
+        inquorate = []
+        for meeting in held:
+            items = agenda.items_of(meeting)
+            result = attendance.meeting_quorum(meeting, items, attendance.records_of(meeting),
+                                               attendance.seats_for(meeting))
+            assert result.at_start.quorate
+            inquorate += [(meeting.id, item_id) for item_id in result.inquorate_items]
+        assert len({meeting_id for meeting_id, _ in inquorate}) == 1  # one meeting, after a GP left
+        assert coming.status == MeetingStatus.PAPERS_ISSUED and not coming.papers_issued_late
+        assert packs.pack_state(coming, agenda.items_of(coming)).ready
+        committees = db.session.execute(select(Board.name).where(Board.reports_to_id == board.id)).scalars().all()
+        assert sorted(committees) == ["Clinical governance committee", "Finance subgroup"]
+    finally:
+        tenancy.activate(seeded.northgate.id)
+    northgate = db.session.execute(select(Board)).scalars().all()
+    tenancy.activate(None)
+    assert [b.name for b in northgate] == ["Northgate PCN Board"]
