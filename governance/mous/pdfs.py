@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
 from governance.auth.models import User
-from governance.core import clock
+from governance.core import clock, ledger
 from governance.core.formatting import format_date
 from governance.core.pdf import render_pdf
 from governance.documents.models import IssuedDocument
@@ -108,11 +108,13 @@ def varies_line(mou: Mou) -> str:
     return f"This is variation{number} of {original.issued_title}{standing}."
 
 
-def version_pdf(network: Network, version: MouVersion) -> bytes:
-    """An issued version as PDF, with its signature page and the signing certificate so far."""
+def version_pdf(network: Network, version: MouVersion, ledger_head=None) -> bytes:
+    """An issued version as PDF, with its signature page and the signing certificate so far (and, when it
+    is archived as executed, the governance ledger's head at that moment)."""
     check = integrity(version)
     return render_pdf("mous/pdf/version.html", title=f"{version.title}, version {version.number}",
                       network_name=network.name, draft=False, version=version, mou=version.mou,
+                      ledger_head=ledger_head,
                       clauses=version.rendered_clauses, events=certificate_events(version, check),
                       integrity=check, varies=varies_line(version.mou), uk_time=uk_time, signed_by=signed_by)
 
@@ -137,7 +139,7 @@ def _scans(version: MouVersion) -> list[tuple[bytes, str, str]]:
 
 def archive_executed(network: Network, version: MouVersion, actor: User | None) -> IssuedDocument:
     """Archive the executed version's PDF, with every wet-ink scan appended, in the documents store."""
-    pdf = evidence.with_scans(version_pdf(network, version), _scans(version))
+    pdf = evidence.with_scans(version_pdf(network, version, ledger.head(network.id)), _scans(version))
     return archive_document(network, kind=EXECUTED_KIND, title=f"{version.title}, version {version.number} (executed)",
                             pdf=pdf, actor=actor, subject=version,
                             covers=f"Executed MOU, SHA-256 of content {version.content_hash}")

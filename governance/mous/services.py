@@ -17,7 +17,7 @@ from governance.core.formatting import format_date
 from governance.core.locking import serialise_on
 from governance.core.permissions import Permission, role_can
 from governance.extensions import db
-from governance.mous import notices, text
+from governance.mous import chain, notices, text
 from governance.mous.access import can_draft
 from governance.mous.clauses import LIBRARY
 from governance.mous.models import (
@@ -117,6 +117,28 @@ def awaiting_signature_query(membership: Membership):
     return query.where(MouVersionParty.partner_id == membership.partner_id,
                        MouVersion.number == Mou.issued_count, Mou.status.in_([s.value for s in AWAITING]),
                        MouVersion.id.not_in(answered))
+
+
+def awaiting_in_networks(memberships: list[Membership]) -> dict[int, int]:
+    """For the network chooser: how many current versions await each membership's signature, across
+    the user's networks, in one query (only authorised signatories of a partner, with a role that signs)."""
+    by_partner = {m.partner_id: m.id for m in memberships
+                  if m.active and m.is_authorised_signatory and m.partner_id and role_can(m.role, Permission.MOUS_SIGN)}
+    if not by_partner:
+        return {}
+    answered = select(MouAnswer.id).where(MouAnswer.version_id == MouVersion.id,
+                                          MouAnswer.partner_id == MouVersionParty.partner_id)
+    rows = db.session.execute(
+        select(MouVersionParty.partner_id, func.count())
+        .join(MouVersion, MouVersion.id == MouVersionParty.version_id).join(Mou, Mou.id == MouVersion.mou_id)
+        .where(MouVersionParty.partner_id.in_(list(by_partner)), MouVersion.number == Mou.issued_count,
+               Mou.status.in_([s.value for s in AWAITING]), ~answered.exists())
+        .group_by(MouVersionParty.partner_id).execution_options(all_networks=True))
+    return {by_partner[partner_id]: number for partner_id, number in rows}
+
+
+def describe_awaiting(number: int) -> str:
+    return f"{number} MOU{'' if number == 1 else 's'} awaiting your signature"
 
 
 def awaiting_signature(membership: Membership, limit: int = 5) -> list[MouVersion]:
@@ -343,6 +365,7 @@ def issue_version(network: Network, mou: Mou, actor: User | None, ip_address: st
     mou.status = MouStatus.OUT_FOR_SIGNATURE.value
     db.session.flush()
     db.session.expire(mou, ["current_version", "versions"])
+    chain.record_version(version, actor.id if actor else None)
     audit.record_event(version, "issued", f"Version {number} of {mou.title} issued for signature",
                        {"sha256": version.content_hash, "ip_address": ip_address})
     notices.ask_to_sign(network, version)

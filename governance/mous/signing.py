@@ -21,7 +21,7 @@ from governance.core.formatting import format_datetime
 from governance.core.locking import serialise_on
 from governance.core.permissions import Permission, role_can
 from governance.extensions import db
-from governance.mous import evidence, notices, text
+from governance.mous import chain, evidence, notices, text
 from governance.mous.models import (
     AnswerKind,
     MouAnswer,
@@ -98,6 +98,7 @@ def _add_answer(record: MouSignature | MouDecline, kind: AnswerKind) -> None:
     record.record_hash = record_hash(record)
     db.session.add(record)
     db.session.flush()
+    chain.record_answer(record, getattr(record, "recorded_by_id", None) or record.user_id)
 
 
 def _check_signing_input(membership: Membership, full_name: str, job_title: str, confirmed: bool,

@@ -8,6 +8,7 @@ from governance.core.forms import ConfirmForm
 from governance.core.pdf import pdf_response
 from governance.core.permissions import Permission, can, requires
 from governance.core.views import client_ip, confirm, paginate, safe_next, submit
+from governance.documents.services import checked_pdf
 from governance.mous import access, comments, notices, pages, pdfs, reminders, services, signing
 from governance.mous.forms import (
     ClauseForm,
@@ -26,6 +27,7 @@ from governance.mous.forms import (
     WetInkForm,
 )
 from governance.mous.models import Mou, MouClause, MouComment, MouCommentInvitation
+from governance.networks.services import AwaitingCounter, register_awaiting
 from governance.partners import sections
 from governance.partners.sections import PartnerSection
 from governance.partners.services import partner_choices
@@ -364,7 +366,10 @@ def executed_pdf(mou_id, number):
     document = pdfs.executed_document(version, with_pdf=True)
     if document is None:
         abort(404)
-    response = pdf_response(document.pdf, notices.executed_filename(version))
+    pdf = checked_pdf(document)
+    if pdf is None:  # the stored copy no longer matches its fingerprint: refused, never served
+        return render_template("documents/failed_check.html", document=document), 500
+    response = pdf_response(pdf, notices.executed_filename(version))
     response.headers["X-Content-SHA256"] = document.sha256
     return response
 
@@ -449,3 +454,6 @@ def _awaiting_card(membership):
 
 cards.register(DashboardCard(key="mous_awaiting", template="mous/_awaiting_card.html", load=_awaiting_card,
                              order=10))
+
+
+register_awaiting(AwaitingCounter("mous_to_sign", services.awaiting_in_networks, services.describe_awaiting))

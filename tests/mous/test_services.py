@@ -12,7 +12,7 @@ from sqlalchemy.exc import DatabaseError, IntegrityError
 from werkzeug.datastructures import FileStorage
 
 from governance.auth.models import LoginAttempt
-from governance.core import tenancy
+from governance.core import ledger, tenancy
 from governance.core.db import NetworkScoped
 from governance.core.errors import ImmutableRecordError, ServiceError
 from governance.core.outbox import OutboxMessage
@@ -412,6 +412,10 @@ def test_a_record_changed_in_the_database_fails_integrity(network, parties, sign
     assert (failed.record.id, type(failed.record)) == (ids[kind], MouDecline if kind == "decline" else MouSignature)
     assert problem in failed.problems
     assert sum(1 for c in check.records if c.ok) == 2  # the untouched records still pass
+    result = ledger.verify(network.id)  # the governance ledger catches the same change
+    assert not result.ok and (result.broken.subject_type, result.broken.subject_id) == (
+        "MouDecline" if kind == "decline" else "MouSignature", ids[kind])
+    assert "changed in the database" in result.problem
     with pytest.raises(ServiceError, match="no longer matches the fingerprint"):
         sign(network, version, waiting)
 
@@ -1019,3 +1023,56 @@ def test_the_database_refuses_a_link_to_another_networks_record(network, issued,
             db.session.flush()
         db.session.rollback()
     tenancy.activate(network.id)
+
+
+# ---------------------------------------------------------------- the governance ledger
+
+def test_issue_signatures_declines_and_the_executed_pdf_go_on_the_ledger(network, parties, signatories, secretary):
+    mou, (signature, scan, decline), _ = answered(network, parties, signatories, secretary)
+    events = [(e.event, e.subject_type, e.subject_id) for e in db.session.execute(
+        select(ledger.LedgerEntry).order_by(ledger.LedgerEntry.sequence)).scalars()]
+    version = current(mou)
+    assert events == [("mou.version_issued", "MouVersion", version.id), ("mou.signed", "MouSignature", signature.id),
+                      ("mou.signed", "MouSignature", scan.id), ("mou.declined", "MouDecline", decline.id)]
+    entry = ledger.head(network.id)
+    assert entry.content["record_hash"] == decline.record_hash == entry.content["worked_out_hash"]
+    assert ledger.verify(network.id).ok
+
+
+def test_the_executed_pdf_prints_the_ledger_head_when_it_was_executed(network, issued, signatories):
+    version = current(issued)
+    for member in signatories:
+        sign(network, version, member)
+    db.session.commit()
+    last_signature = ledger.head(network.id)  # the executed document's own entry comes after
+    assert last_signature.event == "document.issued"
+    entries = db.session.execute(select(ledger.LedgerEntry).order_by(ledger.LedgerEntry.sequence)).scalars().all()
+    before = entries[-2]
+    assert before.event == "mou.signed"
+    printed = pdf_text(pdfs.executed_document(version, with_pdf=True).pdf).replace("\n", "")
+    assert f"entry {before.sequence}" in printed and before.entry_hash in printed
+
+
+def test_a_version_changed_in_the_database_is_caught_by_the_ledger(network, issued):
+    version = current(issued)
+    db.session.commit()
+    tamper("UPDATE mou_versions SET title = 'Another title' WHERE id = :v", v=version.id)
+    result = ledger.verify(network.id)
+    assert not result.ok and (result.broken.subject_type, result.broken.subject_id) == ("MouVersion", version.id)
+
+
+def test_the_network_chooser_counts_mous_awaiting_the_signatory(network, issued, signatories):
+    from governance.networks.services import awaiting_in_networks
+
+    other = factories.make_network(slug="elsewhere")
+    db.session.flush()
+    tenancy.activate(None)
+    elsewhere = factories.make_member(other, "board_member", user=signatories[0].user)
+    waiting = awaiting_in_networks([signatories[0], signatories[1], elsewhere])
+    assert waiting[signatories[0].id] == ["1 MOU awaiting your signature"] and waiting[elsewhere.id] == []
+    tenancy.activate(network.id)
+    sign(network, current(issued), signatories[0])
+    db.session.flush()
+    tenancy.activate(None)
+    assert awaiting_in_networks([signatories[0], signatories[1]]) == {
+        signatories[0].id: [], signatories[1].id: ["1 MOU awaiting your signature"]}
