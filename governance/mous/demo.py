@@ -1,12 +1,12 @@
-"""Riverside's MOUs: an executed frailty service MOU, a variation awaiting signatures, and a draft."""
+"""Riverside's MOUs: an executed frailty service MOU in force, a variation of it awaiting signatures, a draft."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from governance.core import audit, tenancy
+from governance.core import audit, clock, tenancy
 from governance.extensions import db
-from governance.mous import services, signing, text
+from governance.mous import comments, services, signing, text
 from governance.networks.models import Membership
 
 DEMO_IP = "192.0.2.10"  # documentation range: the demo never had a real address
@@ -99,24 +99,29 @@ def seed(demo) -> None:
 
     audit.set_actor(db.session, secretary.id)
     variation = services.create_mou(network, {
-        "title": "Integrated frailty service MOU: variation 1, weekend cover", "parties": parties,
+        "title": "weekend cover", "parties": parties,
         "varies_id": frailty.id,
         "purpose": "Extends the integrated frailty service to seven days a week from December 2026.",
         "start_date": date(2026, 12, 1), "end_date": date(2028, 3, 31), "end_date_kind": "end"}, secretary)
     _set_clause(variation, "scope", VARIATION_SCOPE)
     _set_clause(variation, "finance", FRAILTY_FINANCE)
     _fill_agreed_terms(variation)
-    services.issue_version(network, variation, secretary, DEMO_IP)
+    weekend = services.issue_version(network, variation, secretary, DEMO_IP)
+    _sign(network, weekend, demo, "trust.signatory@riverside.example")  # the practice has still to sign
 
     draft = services.create_mou(network, {
         "title": "Social prescribing MOU", "parties": parties,
         "purpose": "The partners host link workers who connect patients with community and voluntary support.",
         "start_date": date(2027, 4, 1), "end_date": date(2028, 3, 31), "end_date_kind": "review"}, secretary)
+    audit.set_actor(db.session, secretary.id)
     chair = demo.users["chair@riverside.example"]
-    services.invite_commenter(draft, _membership(chair).id, secretary)
+    comments.invite_commenters(draft, [_membership(chair).id], secretary, due_on=clock.today() + timedelta(days=14))
     audit.set_actor(db.session, chair.id)
     scope = next(c for c in draft.clauses if c.key == "scope")
-    services.add_comment(draft, scope, "Please name the link workers' host organisation and the referral "
-                         "routes from each practice.", chair)
+    question = comments.add_comment(draft, scope, "Please name the link workers' host organisation and the "
+                                    "referral routes from each practice.", _membership(chair))
+    audit.set_actor(db.session, secretary.id)
+    comments.add_comment(draft, scope, "The community trust hosts them; I will add the referral routes once "
+                         "each practice has confirmed theirs.", _membership(secretary), reply_to=question)
     audit.set_actor(db.session, None)
     db.session.flush()

@@ -10,10 +10,11 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import AnyOf, DataRequired
+from wtforms.validators import AnyOf, DataRequired, Optional, ValidationError
 
 from governance.core.forms import DateInputField, VersionedForm, at_most, optional_int
-from governance.mous.models import EndDateKind, MouStatus
+from governance.core.once import OnceForm
+from governance.mous.models import EndDateKind, MouStatus, name_differs_message, names_differ
 
 _END_KIND_MESSAGE = "Choose whether the MOU ends or is reviewed on this date"
 _OUTCOME_MESSAGE = "Choose whether the MOU was terminated or superseded"
@@ -27,10 +28,10 @@ def _party_id(value):
         return -1
 
 
-
-
 class MouFields:
-    title = StringField("Title", validators=[DataRequired("Enter the title of the MOU"), at_most(300, "Title")])
+    title = StringField("Title", validators=[DataRequired("Enter the title of the MOU"), at_most(300, "Title")],
+                        description="For a variation, what it changes, for example \"weekend cover\": it is shown "
+                                    "as \"<the MOU it varies> — variation 1: weekend cover\"")
     parties = SelectMultipleField("Parties", coerce=_party_id, choices=[], validate_choice=False,
                                   description="The partner organisations that will sign this MOU. Choose at least two.")
     varies_id = SelectField("Varies an earlier MOU (optional)", coerce=optional_int, choices=[],
@@ -49,7 +50,7 @@ class MouFields:
                                            AnyOf([k.value for k in EndDateKind], message=_END_KIND_MESSAGE)])
 
 
-class NewMouForm(MouFields, FlaskForm):
+class NewMouForm(MouFields, OnceForm):
     pass
 
 
@@ -63,41 +64,68 @@ class ClauseFields:
                          description="Markdown: **bold**, *italic*, lists starting with - or 1., links [text](https://…)")
 
 
-class NewClauseForm(ClauseFields, FlaskForm):
-    pass
+class NewClauseForm(ClauseFields, OnceForm):
+    library_key = HiddenField()
 
 
 class ClauseForm(ClauseFields, VersionedForm):
     pass
 
 
-class CommentForm(FlaskForm):
+class CommentForm(OnceForm):
     body = TextAreaField("Your comment", validators=[DataRequired("Enter your comment"), at_most(5000, "Comment")])
 
 
-class InviteCommenterForm(FlaskForm):
-    membership_id = SelectField("Member", coerce=optional_int, choices=[], validate_choice=False,
-                                validators=[DataRequired("Choose the member to invite")])
+class ReplyForm(OnceForm):
+    body = TextAreaField("Your reply", validators=[DataRequired("Enter your reply"), at_most(5000, "Reply")])
+
+
+class InviteCommentersForm(FlaskForm):
+    membership_ids = SelectMultipleField("Members to invite", coerce=_party_id, choices=[], validate_choice=False,
+                                         validators=[DataRequired("Choose at least one member to invite")],
+                                         description="Select all that apply")
+    due_on = DateInputField("Comments due by (optional)", validators=[Optional()],
+                            description="The invited members can comment until the end of this day")
+
+
+class CommentDeadlineForm(FlaskForm):
+    due_on = DateInputField("Comments due by", validators=[Optional()],
+                            description="Leave it empty for no deadline. For example, 4 12 2026")
 
 
 class SignForm(FlaskForm):
+    """Not a OnceForm: nothing may be written before the password check (it has its own transaction).
+
+    `account_name` is the signing account's own name, so that a different typed name is reported
+    with the form's other problems (the service checks it again).
+    """
+
+    def __init__(self, *args, account_name: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account_name = account_name
+
     full_name = StringField("Your full name", validators=[DataRequired("Enter your full name"),
                                                          at_most(200, "Full name")])
+    different_name = BooleanField("I sign under the name I typed, which is not the name on my account")
     job_title = StringField("Your job title", validators=[DataRequired("Enter your job title"),
                                                          at_most(200, "Job title")])
     confirm = BooleanField("I confirm", validators=[
-        DataRequired("Confirm that you have read this version and may sign it")])
+        DataRequired("Confirm that you have read this version, may sign it and agree to sign it electronically")])
     password = PasswordField("Your password", validators=[DataRequired("Enter your password")],
                              description="Re-enter the password you use to sign in to Accord")
 
+    def validate_full_name(self, field):
+        if self.account_name and names_differ(field.data or "", self.account_name) and not self.different_name.data:
+            raise ValidationError(name_differs_message(self.account_name))
 
-class DeclineForm(FlaskForm):
+
+class DeclineForm(OnceForm):
     reason = TextAreaField("Why are you declining to sign?", validators=[
         DataRequired("Enter the reason for declining"), at_most(5000, "Reason")],
         description="The board secretary and the other parties will see this")
 
 
-class WetInkForm(FlaskForm):
+class WetInkForm(OnceForm):
     partner_id = SelectField("Party that signed", coerce=optional_int, choices=[], validate_choice=False,
                              validators=[DataRequired("Choose the party that signed")])
     signatory_name = StringField("Full name of the person who signed", validators=[
@@ -126,7 +154,7 @@ class CompareForm(FlaskForm):
     new = SelectField("with", choices=[])
 
 
-class IssueForm(FlaskForm):
+class IssueForm(OnceForm):
     """Issue for signature; carries a fingerprint of the draft as it was shown."""
 
     draft_fingerprint = HiddenField()

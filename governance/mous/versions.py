@@ -20,7 +20,7 @@ def party_order(partner: Partner):
 def draft_content(mou: Mou) -> dict:
     """The draft in canonical form, as it would be frozen if issued now."""
     return {
-        "title": text.normalise_line(mou.title),
+        "title": text.normalise_line(mou.full_title),
         "purpose": text.normalise_text(mou.purpose),
         "start_date": mou.start_date.isoformat(),
         "end_date": mou.end_date.isoformat(),
@@ -71,11 +71,14 @@ def record_content(record: MouSignature | MouDecline) -> dict:
                "ip_address": record.ip_address, "user_agent": record.user_agent or ""}
     if isinstance(record, MouDecline):
         return {**content, "kind": "decline", "reason": record.reason, "declined_at": _utc(record.declined_at)}
-    return {**content, "kind": record.method, "recorded_by_id": record.recorded_by_id,
-            "signatory_name": record.signatory_name, "signatory_title": record.signatory_title,
-            "signed_at": _utc(record.signed_at), "signed_on": record.signed_on and record.signed_on.isoformat(),
-            "evidence": {"sha256": record.evidence_sha256 or "", "filename": record.evidence_filename or "",
-                         "mime": record.evidence_mime or "", "size": record.evidence_size or 0}}
+    content = {**content, "kind": record.method, "recorded_by_id": record.recorded_by_id,
+               "signatory_name": record.signatory_name, "signatory_title": record.signatory_title,
+               "signed_at": _utc(record.signed_at), "signed_on": record.signed_on and record.signed_on.isoformat(),
+               "evidence": {"sha256": record.evidence_sha256 or "", "filename": record.evidence_filename or "",
+                            "mime": record.evidence_mime or "", "size": record.evidence_size or 0}}
+    if record.account_email:  # recorded since the account's own name and email are kept: covered too
+        content["account"] = {"name": record.account_name, "email": record.account_email}
+    return content
 
 
 def record_hash(record: MouSignature | MouDecline) -> str:

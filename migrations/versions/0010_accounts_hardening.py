@@ -11,7 +11,7 @@ stay inside one network, and the network a member last used.
 - `memberships.last_used_at`: signing in takes a member of several networks to the last one used.
 
 Revision ID: 0010_accounts_hardening
-Revises: 0008_partners_hardening
+Revises: 0009_mous_hardening
 Create Date: 2026-11-30 10:00:00
 
 """
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0010_accounts_hardening'
-down_revision = '0008_partners_hardening'
+down_revision = '0009_mous_hardening'
 branch_labels = None
 depends_on = None
 

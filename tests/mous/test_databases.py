@@ -6,7 +6,7 @@ from sqlalchemy.exc import DatabaseError
 
 from governance.core import tenancy
 from governance.extensions import db
-from governance.mous import services
+from governance.mous import comments, pdfs, services, signing, versions
 from governance.mous.models import MouStatus
 from tests import factories
 from tests.mous.conftest import sign
@@ -24,12 +24,12 @@ def test_issue_sign_execute_and_append_only(any_app):
         db.session.commit()
         db.session.expire_all()
         version = services.get_version(mou, 1)
-        assert services.verify(version)
+        assert versions.verify(version)
         for member in signatories:
             sign(network, version, member)
         db.session.commit()
         assert mou.status == MouStatus.EXECUTED
-        assert services.executed_document(version) is not None
+        assert pdfs.executed_document(version) is not None
         for statement in ("UPDATE mou_versions SET title = 'x'", "DELETE FROM mou_signatures",
                           "UPDATE mou_version_parties SET name = 'x'"):
             with pytest.raises(DatabaseError, match="append-only"):
@@ -55,17 +55,17 @@ def test_record_hashes_survive_the_round_trip_and_catch_changes_on_both(any_app)
         mou = factories.make_mou(network, parties, issued=True)
         version = services.get_version(mou, 1)
         sign(network, version, signatories[0], full_name="Zoë O’Neill", user_agent="Mozilla/5.0 (Café)")
-        services.decline_mou_version(version, signatories[1], "Clause 4:\n“not agreed”", ip_address="2001:db8::1",
+        signing.decline_mou_version(version, signatories[1], "Clause 4:\n“not agreed”", ip_address="2001:db8::1",
                                      user_agent="")
         db.session.commit()
         db.session.expire_all()
         version = services.get_version(mou, 1)
-        assert services.verify(version) and len(services.integrity(version).records) == 2
+        assert versions.verify(version) and len(versions.integrity(version).records) == 2
         db.session.execute(text(_without_guard("mou_declines")))
         db.session.execute(text("UPDATE mou_declines SET ip_address = '192.0.2.1'"))
         db.session.commit()
         db.session.expire_all()
-        check = services.integrity(services.get_version(mou, 1))
+        check = versions.integrity(services.get_version(mou, 1))
         assert not check.ok and [type(c.record).__name__ for c in check.failed_records] == ["MouDecline"]
     finally:
         tenancy.activate(None)
@@ -78,7 +78,7 @@ def test_control_characters_typed_into_forms_are_saved_on_both(any_app):
     try:
         parties = [factories.make_partner(network, name="Practice"), factories.make_partner(network, name="Trust")]
         mou = factories.make_mou(network, parties, title="Frailty\x00 MOU", purpose="Care\x00 together\x1b")
-        services.add_comment(mou, mou.clauses[0], "Looks\x00 fine", factories.make_user())
+        comments.add_comment(mou, mou.clauses[0], "Looks\x00 fine", factories.make_member(network, "board_secretary"))
         db.session.commit()
         assert (mou.title, mou.purpose) == ("Frailty MOU", "Care together")
     finally:

@@ -1,21 +1,31 @@
 """MOU pages: status codes, permissions, tenancy, bad input and fixed query counts."""
 
 import io
-from datetime import date
+import re
+from datetime import date, timedelta
 
 import pypdf
 import pytest
 from sqlalchemy import select, text
 
 from governance.core import tenancy
+from governance.core.outbox import OutboxMessage
 from governance.extensions import db
-from governance.mous import services
-from governance.mous.models import Mou, MouComment, MouCommentInvitation, MouDecline, MouSignature, MouStatus
+from governance.mous import comments, services
+from governance.mous.models import (
+    Mou,
+    MouClause,
+    MouComment,
+    MouCommentInvitation,
+    MouDecline,
+    MouSignature,
+    MouStatus,
+)
 from tests import factories
-from tests.mous.conftest import sign
+from tests.mous.conftest import pdf, png, sign
 
 BASE = "/n/riverside-test/mous"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = png()
 ROLES = ["network_admin", "board_secretary", "board_member", "partner_representative", "patient_panel_member",
          "observer"]
 
@@ -157,8 +167,8 @@ def test_numbers_too_big_for_the_database_are_not_found(client, login_as, issued
                  f"/{issued.id}/signatures/{huge}/evidence"):
         assert client.get(BASE + path).status_code == 404, path
     assert client.post(f"{BASE}/{issued.id}/comments/{huge}/resolve").status_code == 404
-    response = client.post(f"{BASE}/{issued.id}/commenters", data={"membership_id": str(huge)})
-    assert response.status_code == 200 and "Choose a member who can comment" in html(response)
+    response = client.post(f"{BASE}/{issued.id}/commenters", data={"membership_ids": str(huge)})
+    assert response.status_code == 200 and "Choose members who can comment" in html(response)
 
 
 def test_a_draft_never_issued_is_hidden_from_members_not_invited(client, login_as, draft, secretary):
@@ -166,7 +176,7 @@ def test_a_draft_never_issued_is_hidden_from_members_not_invited(client, login_a
     assert client.get(f"{BASE}/{draft.id}").status_code == 403
     assert client.get(f"{BASE}/{draft.id}/draft").status_code == 403
     assert "Social prescribing MOU" not in html(client.get(f"{BASE}/"))
-    services.invite_commenter(draft, member.id, secretary.user)
+    comments.invite_commenter(draft, member.id, secretary.user)
     db.session.commit()
     assert client.get(f"{BASE}/{draft.id}/draft").status_code == 200
     assert "Social prescribing MOU" in html(client.get(f"{BASE}/"))
@@ -233,7 +243,7 @@ def test_clauses_are_added_edited_moved_and_removed(client, login_as, draft):
 
 def test_invited_member_comments_and_secretary_resolves(client, login_as, draft, secretary):
     member = login_as("board_member")
-    services.invite_commenter(draft, member.id, secretary.user)
+    comments.invite_commenter(draft, member.id, secretary.user)
     db.session.commit()
     clause = draft.clauses[1]
     url = f"{BASE}/{draft.id}/clauses/{clause.id}/comments"
@@ -256,13 +266,13 @@ def test_secretary_invites_a_commenter(client, login_as, network, draft):
     login_as("board_secretary")
     reader = factories.make_member(network, "board_member")
     db.session.commit()
-    response = client.post(f"{BASE}/{draft.id}/commenters", data={"membership_id": str(reader.id)})
+    response = client.post(f"{BASE}/{draft.id}/commenters", data={"membership_ids": str(reader.id)})
     assert response.status_code == 302
     assert reader.user.full_name in html(client.get(f"{BASE}/{draft.id}/commenters"))
-    response = client.post(f"{BASE}/{draft.id}/commenters", data={"membership_id": ""})
-    assert response.status_code == 200 and "Choose the member to invite" in html(response)
-    response = client.post(f"{BASE}/{draft.id}/commenters", data={"membership_id": "99999"})
-    assert response.status_code == 200 and "Choose a member who can comment" in html(response)
+    response = client.post(f"{BASE}/{draft.id}/commenters", data={})  # no box ticked
+    assert response.status_code == 200 and "Choose at least one member to invite" in html(response)
+    response = client.post(f"{BASE}/{draft.id}/commenters", data={"membership_ids": "99999"})
+    assert response.status_code == 200 and "Choose members who can comment" in html(response)
 
 
 # ---------------------------------------------------------------- issuing and comparing
@@ -303,7 +313,8 @@ def test_signatory_sees_waiting_mous_and_signs(client, login_as, network, issued
     page = html(client.get(f"{BASE}/{issued.id}/versions/1/sign"))
     assert "You are signing for" in page and "Riverside Medical Centre" in page and "Parties" in page
     response = client.post(f"{BASE}/{issued.id}/versions/1/sign", data={
-        "full_name": "Dr Helen Marsh", "job_title": "Senior partner", "confirm": "y", "password": factories.PASSWORD})
+        "full_name": "Dr Helen Marsh", "job_title": "Senior partner", "confirm": "y", "different_name": "y",
+        "password": factories.PASSWORD})
     assert response.status_code == 302
     signature = db.session.execute(select(MouSignature)).scalar_one()
     assert signature.user_id == member.user_id and signature.user_agent == "Firefox test"
@@ -320,7 +331,7 @@ def test_signatory_sees_waiting_mous_and_signs(client, login_as, network, issued
 ])
 def test_bad_signing_input_re_renders_with_the_error_summary(client, login_as, issued, parties, changes, message):
     login_as("partner_representative", partner_id=parties[0].id, is_authorised_signatory=True)
-    data = {"full_name": "Dr Helen Marsh", "job_title": "Senior partner", "confirm": "y",
+    data = {"full_name": "Dr Helen Marsh", "job_title": "Senior partner", "confirm": "y", "different_name": "y",
             "password": factories.PASSWORD, **changes}
     response = client.post(f"{BASE}/{issued.id}/versions/1/sign", data=data)
     assert response.status_code == 200
@@ -511,7 +522,7 @@ def test_mou_pages_use_a_fixed_number_of_queries(client, login_as, count_queries
     def grow(start):
         for n in range(start, start + 3):
             services.add_clause(issued, f"Extra {n}", "Text")
-            services.add_comment(issued, issued.clauses[n], "A comment", secretary.user)
+            comments.add_comment(issued, issued.clauses[n], "A comment", secretary)
             services.issue_version(network, issued, secretary.user, "127.0.0.1")
         sign(network, version_of(issued, issued.issued_count), signatories[0])
         db.session.commit()
@@ -546,12 +557,13 @@ def test_partner_page_hides_mous_from_roles_that_cannot_read_them(client, login_
 
 def test_the_issue_page_warns_about_library_placeholders_left_in_the_draft(client, login_as, draft):
     from governance.mous import services as mou_services
+    from governance.mous import text as mou_text
 
     login_as("board_secretary")
     page = html(client.get(f"{BASE}/{draft.id}/issue"))
     assert "Some clauses still have placeholders" in page and "[quarterly]" in page
     for clause in draft.clauses:
-        filled = mou_services.text.PLACEHOLDER.sub(lambda m: m[1], clause.body)
+        filled = mou_text.PLACEHOLDER.sub(lambda m: m[1], clause.body)
         mou_services.update_clause(clause, {"heading": clause.heading, "body": filled}, clause.version)
     db.session.commit()
     assert "Some clauses still have placeholders" not in html(client.get(f"{BASE}/{draft.id}/issue"))
@@ -574,3 +586,284 @@ def test_issuing_refuses_a_draft_that_changed_after_the_page_was_opened(client, 
     assert fresh != shown
     response = client.post(f"{BASE}/{draft.id}/issue", data={"draft_fingerprint": fresh})
     assert response.status_code == 302
+
+
+# ---------------------------------------------------------------- issue 7: the clause form after an edit conflict
+
+def test_a_second_editor_sees_the_colleagues_clause_and_overwrites_nothing(client, login_as, draft):
+    login_as("board_secretary")
+    clause = next(c for c in draft.clauses if c.key == "scope")
+    url = f"{BASE}/{draft.id}/clauses/{clause.id}/edit"
+    opened_at = str(clause.version)  # both editors open the form
+    first = client.post(url, data={"heading": "Scope", "body": "The colleague's scope.", "version": opened_at})
+    assert first.status_code == 302
+
+    second = client.post(url, data={"heading": "Scope", "body": "My own scope.", "version": opened_at})
+    page = html(second)
+    assert second.status_code == 200 and "Someone else saved this record" in page
+    assert "The latest saved details" in page and "The colleague&#39;s scope." in page
+    assert "My own scope." in page  # the form keeps what I typed
+    db.session.expire_all()
+    assert db.session.get(MouClause, clause.id).body == "The colleague's scope."
+
+    fresh = re.search(r'name="version" value="(\d+)"', page)[1]
+    assert client.post(url, data={"heading": "Scope", "body": "My own scope.", "version": fresh}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(MouClause, clause.id).body == "My own scope."
+
+
+# ---------------------------------------------------------------- issue 9: clauses
+
+def test_removing_a_clause_asks_first(client, login_as, draft):
+    login_as("board_secretary")
+    clause = next(c for c in draft.clauses if c.key == "workforce")
+    page = html(client.get(f"{BASE}/{draft.id}/draft"))
+    assert "nhsuk-button--warning" not in page  # no red button under every clause
+    assert f'href="{BASE}/{draft.id}/clauses/{clause.id}/delete"' in page
+    confirm_page = html(client.get(f"{BASE}/{draft.id}/clauses/{clause.id}/delete"))
+    assert "Remove the clause &#34;Workforce&#34;?" in confirm_page or 'Remove the clause "Workforce"?' in confirm_page
+    assert "No, keep it" in confirm_page
+    db.session.expire_all()
+    assert any(c.key == "workforce" for c in draft.clauses)  # asking removed nothing
+    assert client.post(f"{BASE}/{draft.id}/clauses/{clause.id}/delete").status_code == 302
+    db.session.expire_all()
+    assert all(c.key != "workforce" for c in draft.clauses)
+
+
+def test_add_a_clause_from_the_library(client, login_as, draft):
+    login_as("board_secretary")
+    services.delete_clause(next(c for c in draft.clauses if c.key == "conflicts"))
+    db.session.commit()
+    page = html(client.get(f"{BASE}/{draft.id}/clauses/new"))
+    assert f"{BASE}/{draft.id}/clauses/new?from=conflicts" in page and "Conflicts of interest" in page
+    form = html(client.get(f"{BASE}/{draft.id}/clauses/new?from=conflicts"))
+    assert 'value="Conflicts of interest"' in form and "Board members declare their interests" in form
+    assert 'name="library_key" value="conflicts"' in form
+    response = client.post(f"{BASE}/{draft.id}/clauses/new", data={
+        "heading": "Conflicts of interest", "body": "Declared at every meeting.", "library_key": "conflicts"})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert next(c for c in draft.clauses if c.heading == "Conflicts of interest").key == "conflicts"
+    assert "Start from the clause library" not in html(client.get(f"{BASE}/{draft.id}/clauses/new"))
+
+
+def test_a_clause_with_no_text_is_flagged_and_cannot_be_issued(client, login_as, draft):
+    login_as("board_secretary")
+    scope = next(c for c in draft.clauses if c.key == "scope")
+    services.update_clause(scope, {"heading": scope.heading, "body": ""}, scope.version)
+    db.session.commit()
+    assert "This clause has no text yet" in html(client.get(f"{BASE}/{draft.id}/draft"))
+    assert "Some clauses have no text" in html(client.get(f"{BASE}/{draft.id}/issue"))
+    response = client.post(f"{BASE}/{draft.id}/issue")
+    assert response.status_code == 200 and "has no text. Write its text or remove the clause" in html(response)
+    assert draft.issued_count == 0
+
+
+def test_issuing_twice_with_one_form_makes_one_version(client, login_as, draft):
+    login_as("board_secretary")
+    page = html(client.get(f"{BASE}/{draft.id}/issue"))
+    data = {"draft_fingerprint": re.search(r'name="draft_fingerprint" value="([0-9a-f]{64})"', page)[1],
+            "once": re.search(r'name="once" value="([^"]+)"', page)[1]}
+    first, again = client.post(f"{BASE}/{draft.id}/issue", data=data), client.post(f"{BASE}/{draft.id}/issue",
+                                                                                  data=data)
+    assert first.status_code == again.status_code == 302 and again.location == first.location
+    db.session.expire_all()
+    assert draft.issued_count == 1 and len(services.versions_of(draft)) == 1
+
+
+def test_compare_shows_rendered_text_and_a_clause_changed_too_much_as_replaced(client, login_as, network, issued,
+                                                                              secretary):
+    scope = next(c for c in issued.clauses if c.key == "scope")
+    words = ("care", "team", "plan")
+    services.update_clause(scope, {"heading": scope.heading, "body": " ".join(words[i % 3] for i in range(1040))},
+                           scope.version)
+    services.issue_version(network, issued, secretary.user, "127.0.0.1")
+    services.update_clause(scope, {"heading": scope.heading, "body": " ".join(
+        "role" if i % 3 == 1 else words[i % 3] for i in range(1040))}, scope.version)
+    finance = next(c for c in issued.clauses if c.key == "finance")
+    services.update_clause(finance, {"heading": finance.heading, "body": "Funded by **the ICB**."}, finance.version)
+    services.issue_version(network, issued, secretary.user, "127.0.0.1")
+    db.session.commit()
+    login_as("board_member")
+    page = html(client.get(f"{BASE}/{issued.id}/compare?old=2&new=3"))
+    assert "1 clause changed too much to show word by word" in page and "(shown as replaced)" in page
+    assert "the ICB" in page and "**the ICB**" not in page
+
+
+# ---------------------------------------------------------------- issue 8: readers see only what was issued
+
+def test_unissued_draft_changes_do_not_reach_readers(client, login_as, network, issued, parties):
+    newcomer = factories.make_partner(network, name="Northgate Pharmacy")
+    services.update_mou(issued, {"title": "Secret new title", "purpose": "P", "start_date": date(2027, 1, 1),
+                                 "end_date": date(2031, 12, 31), "end_date_kind": "end",
+                                 "parties": [p.id for p in (*parties, newcomer)]}, issued.version)
+    db.session.commit()
+    login_as("board_member")
+    pages_seen = [html(client.get(url)) for url in (
+        f"{BASE}/", f"{BASE}/{issued.id}", f"{BASE}/{issued.id}/compare", f"{BASE}/{issued.id}/versions/1",
+        f"/n/{network.slug}/partners/{newcomer.id}", f"/n/{network.slug}/partners/{parties[0].id}")]
+    for page in pages_seen:
+        assert "Secret new title" not in page and "31 December 2031" not in page
+    assert "Frailty service MOU" in pages_seen[0] and "Northgate Pharmacy" not in pages_seen[0]
+    assert "Northgate Pharmacy" not in pages_seen[1]
+    assert "Frailty service MOU" not in pages_seen[4]  # the new party's page: not a party to anything issued
+    client.post("/sign-out")
+    login_as("board_secretary")
+    assert "Secret new title" in html(client.get(f"{BASE}/{issued.id}/draft"))
+
+
+# ---------------------------------------------------------------- issue 9: in force, variations
+
+def test_the_mou_page_shows_the_version_in_force_and_its_variations(client, login_as, network, issued, parties,
+                                                                   signatories, secretary):
+    for member in signatories:
+        sign(network, version_of(issued), member)
+    services.add_clause(issued, "Safeguarding", "Each partner follows its own policy.")
+    services.issue_version(network, issued, secretary.user, "127.0.0.1")
+    variation = factories.make_mou(network, list(parties), issued=True, actor=secretary.user, title="weekend cover",
+                                   varies_id=issued.id)
+    db.session.commit()
+    login_as("board_member")
+    page = html(client.get(f"{BASE}/{issued.id}"))
+    assert "In force: version 1 (executed 23 November 2026); version 2 awaiting signatures" in page
+    assert "Variations" in page and "Frailty service MOU — variation 1: weekend cover" in page
+    assert "In force until version 2 is executed" in html(client.get(f"{BASE}/{issued.id}/versions/1"))
+    partner_page = html(client.get(f"/n/{network.slug}/partners/{parties[0].id}"))
+    assert "In force: version 1, executed 23 November 2026. Version 2 awaiting signature" in partner_page
+    variation_page = html(client.get(f"{BASE}/{variation.id}"))
+    assert "Variation 1 of" in variation_page and "Frailty service MOU — variation 1: weekend cover" in variation_page
+    client.post("/sign-out")
+    login_as("board_secretary")
+    services.add_clause(issued, "Data", "Shared under the data sharing agreement.")
+    db.session.commit()
+    issue_page = html(client.get(f"{BASE}/{issued.id}/issue"))
+    assert "Version 1 is the executed agreement (executed 23 November 2026)" in issue_page
+    assert "It stays in force, and the parties remain bound by it, until version 3 is executed" in issue_page
+    assert "Version 2 will be superseded" in issue_page
+
+
+# ---------------------------------------------------------------- issue 9: commenting
+
+def test_invite_several_withdraw_set_a_deadline_and_reply(client, login_as, network, draft, frozen_clock):
+    login_as("board_secretary")
+    readers = [factories.make_member(network, "board_member") for _ in range(2)]
+    db.session.commit()
+    response = client.post(f"{BASE}/{draft.id}/commenters", data={
+        "membership_ids": [str(r.id) for r in readers], "due_on[day]": "4", "due_on[month]": "12",
+        "due_on[year]": "2026"})
+    assert response.status_code == 302
+    page = html(client.get(f"{BASE}/{draft.id}/commenters"))
+    assert all(r.user.full_name in page for r in readers) and "2 members invited to comment" in page
+    invitation = db.session.execute(select(MouCommentInvitation).where(
+        MouCommentInvitation.user_id == readers[0].user_id)).scalar_one()
+    assert client.post(f"{BASE}/{draft.id}/commenters/{invitation.id}/withdraw").status_code == 302
+    assert db.session.execute(select(MouCommentInvitation)).scalars().all()[0].user_id == readers[1].user_id
+    response = client.post(f"{BASE}/{draft.id}/comments-due", data={
+        "due_on[day]": "1", "due_on[month]": "1", "due_on[year]": "2020"})
+    assert response.status_code == 200 and "today or in the future" in html(response)
+
+    client.post("/sign-out")
+    client.post("/sign-in", data={"email": readers[1].user.email, "password": factories.PASSWORD})
+    assert "Comments are due by 4 December 2026" in html(client.get(f"{BASE}/{draft.id}/draft"))
+    clause = draft.clauses[1]
+    client.post(f"{BASE}/{draft.id}/clauses/{clause.id}/comments", data={f"clause-{clause.id}-body": "Which hours?"})
+    question = db.session.execute(select(MouComment)).scalar_one()
+    response = client.post(f"{BASE}/{draft.id}/comments/{question.id}/reply",
+                           data={f"reply-{question.id}-body": ""})
+    assert response.status_code == 200 and "Enter your reply" in html(response)
+    response = client.post(f"{BASE}/{draft.id}/comments/{question.id}/reply",
+                           data={f"reply-{question.id}-body": "Also weekends?"})
+    assert response.status_code == 302
+    reply = db.session.execute(select(MouComment).where(MouComment.reply_to_id == question.id)).scalar_one()
+    assert f'id="comment-{reply.id}"' in html(client.get(f"{BASE}/{draft.id}/draft"))
+
+    frozen_clock.shift(timedelta(days=12))  # after 4 December
+    page = html(client.get(f"{BASE}/{draft.id}/draft"))
+    assert "Comments closed on 4 December 2026" in page and "Add comment" not in page
+    response = client.post(f"{BASE}/{draft.id}/clauses/{clause.id}/comments",
+                           data={f"clause-{clause.id}-body": "Too late"})
+    assert response.status_code == 200 and "Comments on this draft closed on 4 December 2026" in html(response)
+
+
+# ---------------------------------------------------------------- issue 9: reminders
+
+def test_reminders_page_flags_parties_without_a_signatory_and_reminds_once_a_day(client, login_as, network, parties,
+                                                                                signatories, secretary):
+    hospice = factories.make_partner(network, name="Riverside Hospice")
+    mou = factories.make_mou(network, [*parties, hospice], issued=True, actor=secretary.user)
+    db.session.commit()
+    login_as("board_secretary")
+    page = html(client.get(f"{BASE}/reminders"))
+    assert "None recorded" in page and "Not yet" in page
+    client.post(f"{BASE}/{mou.id}/remind?next={BASE}/reminders")
+    page = html(client.get(f"{BASE}/reminders"))
+    assert "Reminder sent to 2 signatories" in page and "Not reminded: Riverside Hospice" in page
+    assert "23 November 2026" in page  # last reminded
+    client.post(f"{BASE}/{mou.id}/remind")
+    show = html(client.get(f"{BASE}/{mou.id}"))
+    assert "already reminded today" in show and "Last reminded 23 November 2026" in show
+    assert "No authorised signatory" in show
+
+
+# ---------------------------------------------------------------- issue 9: signatures tied to people
+
+def test_the_sign_page_is_prefilled_and_says_who_signs_and_how(client, login_as, issued, parties):
+    member = login_as("partner_representative", partner_id=parties[0].id, is_authorised_signatory=True,
+                      job_title="Senior partner")
+    page = html(client.get(f"{BASE}/{issued.id}/versions/1/sign"))
+    assert f'value="{member.user.full_name}"' in page and 'value="Senior partner"' in page
+    assert 'href="#signature"' in page and 'id="signature"' in page
+    assert "you agree to sign this MOU electronically" in page and member.user.email in page
+    assert "and I agree to sign it electronically" in page
+    response = client.post(f"{BASE}/{issued.id}/versions/1/sign", data={
+        "full_name": "Mickey Mouse", "job_title": "Chief Mouse", "confirm": "y", "password": factories.PASSWORD})
+    page = html(response)
+    assert response.status_code == 200 and "not the name on your Accord account" in page
+    assert "I sign under the name I typed" in page
+    response = client.post(f"{BASE}/{issued.id}/versions/1/sign", data={
+        "full_name": "Mickey Mouse", "job_title": "Chief Mouse", "confirm": "y", "different_name": "y",
+        "password": factories.PASSWORD})
+    assert response.status_code == 302 and response.location.endswith("#next-steps")
+    page = html(client.get(f"{BASE}/{issued.id}/versions/1"))
+    assert "What happens next" in page and "1 of 2 parties have signed. Still to sign: Riverside Community" in page
+    assert f"Account: {member.user.full_name} ({member.user.email})" in page
+    assert "re-entered their password" in page and "The typed name is not the account's name" in page
+
+
+def test_a_new_version_shows_what_changed_since_the_version_signed(client, login_as, network, issued, parties,
+                                                                  signatories, secretary):
+    sign(network, version_of(issued), signatories[0])
+    scope = next(c for c in issued.clauses if c.key == "scope")
+    services.update_clause(scope, {"heading": scope.heading, "body": "The frailty service, seven days a week."},
+                           scope.version)
+    services.issue_version(network, issued, secretary.user, "127.0.0.1")
+    db.session.commit()
+    client.post("/sign-in", data={"email": signatories[0].user.email, "password": factories.PASSWORD})
+    page = html(client.get(f"{BASE}/{issued.id}/versions/2/sign"))
+    assert "What has changed since version 1, which Riverside Medical Centre signed" in page
+    assert "seven days a week" in page and "(changed)" in page
+
+
+def test_everyone_is_told_when_the_mou_is_executed(client, login_as, network, issued, parties, signatories):
+    sign(network, version_of(issued), signatories[1])
+    db.session.commit()
+    client.post("/sign-in", data={"email": signatories[0].user.email, "password": factories.PASSWORD})
+    response = client.post(f"{BASE}/{issued.id}/versions/1/sign", data={
+        "full_name": signatories[0].user.full_name, "job_title": "Partner", "confirm": "y",
+        "password": factories.PASSWORD})
+    assert response.status_code == 302
+    page = html(client.get(f"{BASE}/{issued.id}/versions/1"))
+    assert "version 1 is executed and is now the version in force" in page
+    assert "have been emailed the executed PDF" in page
+    sent = db.session.execute(select(OutboxMessage).where(OutboxMessage.template == "mou_executed")).scalars().all()
+    assert {m.to_address for m in sent} >= {s.user.email for s in signatories}
+
+
+def test_a_wet_ink_pdf_with_javascript_is_refused_in_the_form(client, login_as, issued, parties):
+    login_as("board_secretary")
+    response = client.post(f"{BASE}/{issued.id}/versions/1/wet-ink",
+                           data=wet_ink_data(parties[0], pdf(javascript="app.alert(1)"), "scan.pdf"),
+                           content_type="multipart/form-data")
+    assert response.status_code == 200
+    assert "contains scripts, automatic actions or embedded files" in html(response)
+    assert db.session.execute(select(MouSignature)).first() is None
