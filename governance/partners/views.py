@@ -249,4 +249,4 @@ def _population_card(membership):
 
 
 cards.register(DashboardCard(key="population", template="partners/_population_summary.html",
-                             load=_population_card, order=60, audience=cards.EVERYONE))
+                             load=_population_card, order=60))

@@ -276,7 +276,7 @@ def test_bad_accountable_input_is_refused_with_the_reason(client, login_as, setu
          "the new Accountable must start on or after that date"),
         ({"partner_id": setup["trust"].id, "valid_from[day]": "", "valid_from[month]": "", "valid_from[year]": ""},
          "Enter the date they become accountable"),
-        ({"partner_id": setup["trust"].id, "valid_from[day]": ""}, "Accountable from must be a real date"),
+        ({"partner_id": setup["trust"].id, "valid_from[day]": ""}, "Accountable from must include a day"),
         ({"partner_id": setup["trust"].id, **day_fields("valid_from", date(2099, 1, 1))},
          "The date must be no more than a year from today"),
         ({"membership_id": "2147483648"}, "Choose a member of this network"),

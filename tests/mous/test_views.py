@@ -778,6 +778,7 @@ def test_invite_several_withdraw_set_a_deadline_and_reply(client, login_as, netw
     assert f'id="comment-{reply.id}"' in html(client.get(f"{BASE}/{draft.id}/draft"))
 
     frozen_clock.shift(timedelta(days=12))  # after 4 December
+    client.post("/sign-in", data={"email": readers[1].user.email, "password": factories.PASSWORD})  # idle: ended
     page = html(client.get(f"{BASE}/{draft.id}/draft"))
     assert "Comments closed on 4 December 2026" in page and "Add comment" not in page
     response = client.post(f"{BASE}/{draft.id}/clauses/{clause.id}/comments",
