@@ -264,18 +264,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_board_actions_agenda_item_id'))
 
     op.drop_table('board_actions')
-    with op.batch_alter_table('decisions', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('fk_decisions_network_id_related_id_decisions'), type_='foreignkey')
-        batch_op.drop_index('uq_decisions_network_id_id')
-        batch_op.drop_index(batch_op.f('ix_decisions_route'))
-        batch_op.drop_index(batch_op.f('ix_decisions_related_id'))
-        batch_op.drop_index(batch_op.f('ix_decisions_outcome'))
-        batch_op.drop_index(batch_op.f('ix_decisions_network_id'))
-        batch_op.drop_index(batch_op.f('ix_decisions_meeting_id'))
-        batch_op.drop_index(batch_op.f('ix_decisions_decided_on'))
-        batch_op.drop_index(batch_op.f('ix_decisions_board_id'))
-        batch_op.drop_index(batch_op.f('ix_decisions_agenda_item_id'))
-
+    # its indexes and its link to itself go with it
     op.drop_table('decisions')
     with op.batch_alter_table('meeting_decision_locks', schema=None) as batch_op:
         batch_op.drop_index('uq_meeting_decision_locks_network_id_id')
