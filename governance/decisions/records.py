@@ -90,13 +90,20 @@ def _text(data: dict, name: str, label: str, checks: Checks, *, required: bool, 
 def _affects(data: dict, checks: Checks) -> list[dict]:
     chosen = []
     for kind, model, name in (("partner", Partner, "partner_ids"), ("mou", Mou, "mou_ids")):
-        ids = [int(i) for i in (data.get(name) or []) if str(i).isdigit()]
+        ids = [_as_id(i) for i in (data.get(name) or []) if i not in (None, "")]
         found = {r.id: r for r in db.session.execute(select(model).where(model.id.in_(ids))).scalars()} if ids else {}
         if len(found) != len(set(ids)):
             checks.add("Choose partners and MOUs of this network", name)
         chosen += [{"kind": kind, "id": i, "name": found[i].name if kind == "partner" else found[i].title}
                    for i in sorted(found)]
     return chosen
+
+
+def _as_id(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
 
 
 def _related(data: dict, board_id: int, checks: Checks) -> Decision | None:
@@ -151,13 +158,13 @@ def _common(data: dict, board_id: int, checks: Checks) -> Cleaned:
 # Votes at a meeting --------------------------------------------------------------------------
 
 def _count(data: dict, name: str, label: str, checks: Checks) -> int:
-    value = data.get(name)
-    if value in (None, ""):
+    value = str(data.get(name) if data.get(name) is not None else "").strip()
+    if not value:
         return 0
-    if not isinstance(value, int) or value < 0 or value > 500:
+    if not value.isdigit() or int(value) > 500:
         checks.add(f"{label} must be a whole number from 0 to 500", name)
         return 0
-    return value
+    return int(value)
 
 
 def _votes(data: dict, voters: list, excluded: dict[int, str], checks: Checks) -> dict:
@@ -206,6 +213,11 @@ def _outcome(data: dict, votes: dict, checks: Checks) -> tuple[str, str | None]:
 
 
 # Recording -----------------------------------------------------------------------------------
+
+def refuse(message: str, field_name: str | None = None):
+    """Raise a ServiceError (for a view's lambda that has nothing to call)."""
+    raise ServiceError(message, field_name)
+
 
 def is_locked(meeting: Meeting) -> bool:
     return db.session.execute(select(exists().where(MeetingDecisionsLock.meeting_id == meeting.id))).scalar()

@@ -6,6 +6,7 @@ decisions; a lapse is put on the ledger. A periodic task lapses them, and so doe
 
 from huey import crontab
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from governance.auth.models import User
 from governance.core import clock, ledger, outbox, tenancy
@@ -86,6 +87,14 @@ def _tell(resolution: WrittenResolution, seats, template: str, **context) -> Non
         user = seat.membership.user
         outbox.queue_mail(user.email, template, network_id=resolution.network_id, full_name=user.full_name,
                           title=resolution.title, link=link, **context)
+
+
+def resolutions_query():
+    """Every written resolution, newest first, with its votes and decision."""
+    return select(WrittenResolution).options(selectinload(WrittenResolution.votes),
+                                             selectinload(WrittenResolution.board),
+                                             selectinload(WrittenResolution.decision)) \
+        .order_by(WrittenResolution.circulated_at.desc(), WrittenResolution.id.desc())
 
 
 def tally(resolution: WrittenResolution) -> dict[str, int]:
