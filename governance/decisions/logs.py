@@ -125,14 +125,14 @@ def cell(value) -> str:
     return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r", "|", "%")) else text
 
 
-def decisions_csv(filters: DecisionFilters, viewer: Viewer, batch: int = 500) -> str:
+def decisions_csv(filters: DecisionFilters, viewer: Viewer) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["Reference", "Date", "Board or committee", "Route", "Meeting", "Title", "Resolution",
                      "Reasons", "Options considered and rejected", "Outcome", "For", "Against", "Abstaining",
                      "Chair's casting vote", "Excluded by a declared interest", "Effective from", "Review by",
                      "Amends, supersedes or ratifies"])
-    for decision in db.session.execute(decisions_query(filters, viewer).execution_options(yield_per=batch)).scalars():
+    for decision in db.session.execute(decisions_query(filters, viewer)).scalars():
         writer.writerow([cell(x) for x in (
             decision.reference, decision.decided_on.isoformat(), decision.board.name, decision.route_enum.label,
             str(decision.meeting) if decision.meeting else "", decision.title, decision.resolution,

@@ -75,7 +75,7 @@ def circulate(board: Board, data: dict, actor: User | None) -> WrittenResolution
                   circulation_content(resolution), summary=f"Written resolution circulated: {resolution.title}",
                   actor_id=actor.id if actor else None)
     _tell(resolution, seats, "written_resolution", board_name=board.name, voters=len(seats),
-          needed=resolution.needed, resolution=resolution.resolution,
+          needed=resolution.needed, wording=resolution.resolution,
           closes=format_datetime(resolution.closes_at))
     return resolution
 
