@@ -177,16 +177,24 @@ class Decision(NetworkScoped, AppendOnly, Audited, db.Model):
         return f"Decision {self.reference}: {self.title}"
 
 
-class MeetingDecisionsLock(NetworkScoped, AppendOnly, db.Model):
+class MeetingDecisionsLock(NetworkScoped, AppendOnly, Audited, db.Model):
     """A meeting's decisions locked when its minutes were approved: no decision is added to it after."""
 
     __tablename__ = "meeting_decision_locks"
     __table_args__ = (network_link("meeting_id", "meetings"), UniqueConstraint("meeting_id"))
+    record_label = "Lock on a meeting's decisions"
+    field_labels = {"locked_at": "Locked"}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(Integer)
     locked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     locked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    meeting: Mapped[Meeting] = relationship(
+        primaryjoin=link_join("MeetingDecisionsLock", "meeting_id", "Meeting"), viewonly=True)
+
+    def __str__(self) -> str:
+        return f"Decisions of {self.meeting}" if self.meeting is not None else "A meeting's decisions"
 
 
 class ResolutionStatus(StrEnum):
@@ -259,13 +267,16 @@ class WrittenResolution(NetworkScoped, Audited, Versioned, Timestamped, db.Model
         return f"Written resolution \"{self.title}\""
 
 
-class ResolutionVote(NetworkScoped, AppendOnly, db.Model):
+class ResolutionVote(NetworkScoped, AppendOnly, Audited, db.Model):
     """One voting member's vote on a written resolution, cast in the app; never changed."""
 
     __tablename__ = "resolution_votes"
     __table_args__ = (network_link("resolution_id", "written_resolutions"),
                       network_link("membership_id", "memberships"),
                       UniqueConstraint("resolution_id", "seat_id"))
+    record_label = "Vote on a written resolution"
+    field_labels = {"name": "Voting member", "vote": "Vote"}
+    value_labels = {"vote": {"for": "Agreed", "against": "Did not agree", "abstain": "Abstained"}}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     resolution_id: Mapped[int] = mapped_column(Integer, index=True)
@@ -275,9 +286,16 @@ class ResolutionVote(NetworkScoped, AppendOnly, db.Model):
     vote: Mapped[str] = mapped_column(String(10))
     cast_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
+    resolution: Mapped[WrittenResolution] = relationship(
+        primaryjoin=link_join("ResolutionVote", "resolution_id", "WrittenResolution"), viewonly=True)
+
     @property
     def vote_label(self) -> str:
         return Vote(self.vote).label
+
+    def __str__(self) -> str:
+        title = self.resolution.title if self.resolution is not None else "a written resolution"
+        return f"{self.name}'s vote on \"{title}\""
 
 
 class ActionStatus(StrEnum):
@@ -363,11 +381,14 @@ class BoardAction(NetworkScoped, Audited, Versioned, Timestamped, db.Model):
         return f"Action {self.reference}, due {format_date(self.due_on)}"
 
 
-class ActionUpdate(NetworkScoped, AppendOnly, db.Model):
+class ActionUpdate(NetworkScoped, AppendOnly, Audited, db.Model):
     """A dated progress note on an action, with the status it left the action in."""
 
     __tablename__ = "action_updates"
     __table_args__ = (network_link("action_id", "board_actions"),)
+    record_label = "Progress on an action"
+    field_labels = {"recorded_on": "Date", "status": "Status", "note": "What has happened"}
+    value_labels = {"status": {s.value: s.label for s in ActionStatus}}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     action_id: Mapped[int] = mapped_column(Integer, index=True)
@@ -382,3 +403,6 @@ class ActionUpdate(NetworkScoped, AppendOnly, db.Model):
     @property
     def status_label(self) -> str:
         return ActionStatus(self.status).label
+
+    def __str__(self) -> str:
+        return f"Progress on action A{self.action_id:04d}"

@@ -67,7 +67,7 @@ def meeting_decisions(meeting: Meeting, reader: Viewer) -> MeetingDecisions:
 def _contexts(meeting: Meeting, items: list[AgendaItem]) -> dict[int, records.ItemContext]:
     if meeting.is_cancelled or not meeting.has_started:
         return {}
-    return {item.id: records.item_context(meeting, item) for item in items}
+    return records.item_contexts(meeting, items)
 
 
 @dataclass

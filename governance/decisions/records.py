@@ -237,36 +237,40 @@ class ItemContext:
 
 def item_context(meeting: Meeting, item: AgendaItem) -> ItemContext:
     """Who is in the room and may vote on the item, and whether the board may decide it now."""
+    return item_contexts(meeting, [item])[item.id]
+
+
+def item_contexts(meeting: Meeting, wanted: list[AgendaItem]) -> dict[int, ItemContext]:
+    """The context of each wanted item, from the meeting's attendance, quorum and exclusions read once."""
     items, records, seats = agenda.items_of(meeting), attendance.records_of(meeting), attendance.seats_for(meeting)
     found = attendance.meeting_quorum(meeting, items, records, seats)
-    excluded = hooks.vote_exclusions(meeting).get(item.id, {})
-    result = found.by_item.get(item.id)
-    in_room = set()
-    if result is not None:
-        present, deputised = quorum.in_the_room(
-            [quorum.Attendee(r.board_member_id, r.status,
-                                        _position(items, r.arrived_at_item_id), _position(items, r.left_at_item_id))
-             for r in records if r.board_member_id], item.position)
-        in_room = present | deputised
-    voters = [seat for seat in seats if seat.voting and seat.id in in_room]
-    context = ItemContext(item, voters, excluded, bool(result and result.quorate),
-                          result.summary if result else "")
-    context.refusal = _refusal(meeting, item, found, result)
-    return context
+    exclusions, locked = hooks.vote_exclusions(meeting), is_locked(meeting)
+    attendees = [quorum.Attendee(r.board_member_id, r.status, _position(items, r.arrived_at_item_id),
+                                 _position(items, r.left_at_item_id)) for r in records if r.board_member_id]
+    contexts = {}
+    for item in wanted:
+        result = found.by_item.get(item.id)
+        in_room = set().union(*quorum.in_the_room(attendees, item.position)) if result is not None else set()
+        context = ItemContext(item, [seat for seat in seats if seat.voting and seat.id in in_room],
+                              exclusions.get(item.id, {}), bool(result and result.quorate),
+                              result.summary if result else "")
+        context.refusal = _refusal(meeting, item, found, result, locked)
+        contexts[item.id] = context
+    return contexts
 
 
 def _position(items: list[AgendaItem], item_id: int | None) -> int | None:
     return next((i.position for i in items if i.id == item_id), None)
 
 
-def _refusal(meeting: Meeting, item: AgendaItem, found, result) -> str:
+def _refusal(meeting: Meeting, item: AgendaItem, found, result, locked: bool) -> str:
     if meeting.is_cancelled:
         return "This meeting was cancelled, so it made no decisions"
     if not meeting.has_started:
         return "Decisions can be recorded once the meeting has started"
     if item.is_withdrawn:
         return "This item was withdrawn from the agenda"
-    if is_locked(meeting):
+    if locked:
         return "The minutes of this meeting have been approved, so its decisions are locked"
     if not found.recorded or result is None:
         return "Record the meeting's attendance first: the quorum for this item depends on who was there"
