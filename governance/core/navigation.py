@@ -10,6 +10,7 @@ ITEMS = [
     ("MOUs", "mous.index", Permission.MOUS_VIEW),
     ("Accountability", "accountability.index", Permission.WORKSTREAMS_VIEW),
     ("Meetings", "meetings.index", Permission.MEETINGS_VIEW),
+    ("Decisions", "decisions.index", Permission.DECISIONS_VIEW),
     ("Documents", "documents.index", Permission.DOCUMENTS_VIEW),
     ("Members", "networks.members", Permission.MEMBERS_MANAGE),
     ("Audit trail", "audit.index", Permission.AUDIT_VIEW),

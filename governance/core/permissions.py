@@ -59,6 +59,8 @@ class Permission(StrEnum):
     ACCOUNTABILITY_EDIT = "accountability.edit"
     MEETINGS_VIEW = "meetings.view"
     MEETINGS_MANAGE = "meetings.manage"
+    DECISIONS_VIEW = "decisions.view"  # the decision and action logs; confidential items need a seat too
+    DECISIONS_RECORD = "decisions.record"
 
 
 OUTSIDE_NETWORK = {Permission.PUBLIC, Permission.SIGNED_IN, Permission.SITE_ADMIN}
@@ -98,6 +100,18 @@ _ACCOUNTABILITY = {
     Role.OBSERVER: _ACCOUNTABILITY_READ,
 }
 POLICY = {role: permissions | _ACCOUNTABILITY[role] for role, permissions in POLICY.items()}
+
+# Decisions and actions: secretaries and admins record them; members who are not the public read the logs.
+# Every member sees and updates the actions they own ("My actions" needs NETWORK_VIEW only).
+_DECISIONS = {
+    Role.NETWORK_ADMIN: {Permission.DECISIONS_VIEW, Permission.DECISIONS_RECORD},
+    Role.BOARD_SECRETARY: {Permission.DECISIONS_VIEW, Permission.DECISIONS_RECORD},
+    Role.BOARD_MEMBER: {Permission.DECISIONS_VIEW},
+    Role.PARTNER_REPRESENTATIVE: {Permission.DECISIONS_VIEW},
+    Role.PATIENT_PANEL_MEMBER: set(),
+    Role.OBSERVER: {Permission.DECISIONS_VIEW},
+}
+POLICY = {role: permissions | _DECISIONS[role] for role, permissions in POLICY.items()}
 
 
 def role_can(role: str | None, permission: Permission) -> bool:
