@@ -18,6 +18,19 @@ from governance.core.ledger import LedgerEntry  # noqa: F401
 from governance.core.once import FormSubmission  # noqa: F401
 from governance.core.outbox import OutboxAttachment, OutboxMessage  # noqa: F401
 from governance.documents.models import DocumentJob, IssuedDocument  # noqa: F401
+from governance.engagement.models import (  # noqa: F401
+    ActivityAttachment,
+    EngagementActivity,
+    EngagementSettings,
+    Feedback,
+    FeedbackLink,
+    FeedbackOriginal,
+    FeedbackSender,
+    PanelMember,
+    PatientPanel,
+    ProfileCount,
+    PublicFormUse,
+)
 from governance.meetings.meeting_models import (  # noqa: F401
     AgendaItem,
     CalendarFeed,
