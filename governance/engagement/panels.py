@@ -39,9 +39,9 @@ def review_due(panel: PatientPanel) -> date:
 
 
 def review_overdue(panel: PatientPanel) -> bool:
-    """No review in the previous financial year or this one."""
+    """No review in the previous financial year or this one (a panel never reviewed is due this year)."""
     if panel.last_review_on is None:
-        return True
+        return False
     return financial_year_of(panel.last_review_on) < financial_year_of(clock.today()) - 1
 
 
