@@ -62,6 +62,7 @@ def queue_query(status: str | None = None, theme: str | None = None, overdue: bo
                  .order_by(Feedback.received_at, Feedback.id))
     if status in FeedbackStatus._value2member_map_:
         statement = statement.where(Feedback.status == status)
+    theme = clean_line(theme)[:THEME_LIMIT]
     if theme:
         statement = statement.where(Feedback.theme == theme)
     if overdue:
@@ -274,6 +275,7 @@ def published_query(theme: str | None = None, workstream_id: int | None = None):
     """Published items, newest first; optionally one theme or workstream."""
     statement = (select(Feedback).where(Feedback.published.is_(True)).options(selectinload(Feedback.workstream))
                  .order_by(Feedback.published_at.desc(), Feedback.id.desc()))
+    theme = clean_line(theme)[:THEME_LIMIT]
     if theme:
         statement = statement.where(Feedback.theme == theme)
     if workstream_id:

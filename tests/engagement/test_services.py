@@ -8,6 +8,7 @@ import pypdf
 import pytest
 from flask import current_app
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import DBAPIError
 
 from governance.core import clock
 from governance.core.audit import AuditEntry
@@ -18,7 +19,6 @@ from governance.engagement import feedback, links, panels, queue, report
 from governance.engagement.models import (
     Feedback,
     FeedbackOriginal,
-    FeedbackSender,
     FeedbackStatus,
     PublicFormUse,
 )
@@ -115,7 +115,7 @@ def test_an_anonymous_item_holds_no_name_and_its_audit_entries_no_actor(app, net
 def test_what_the_patient_wrote_can_never_be_changed(app, network, patient):
     send(network, patient)
     db.session.commit()
-    with pytest.raises(Exception):
+    with pytest.raises(DBAPIError):
         db.session.execute(text("UPDATE feedback_originals SET body = 'rewritten'"))
         db.session.flush()
     db.session.rollback()

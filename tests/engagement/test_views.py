@@ -291,6 +291,7 @@ def test_bad_queue_filters_and_settings_input_do_not_fail(client, login_as, setu
     login_as("board_secretary")
     for query in ("?status=bogus", "?theme=%00", "?page=-3", "?overdue=maybe", "?page=99999999999"):
         assert client.get(f"{BASE}/{query}").status_code == 200, query
+    assert client.get("/p/riverside-test/you-said-we-did?theme=%00&workstream=x").status_code == 200
     response = client.post(f"{BASE}/settings", data={"acknowledge_days": "three", "respond_days": "999",
                                                      "version": "0"})
     assert "Acknowledge within (working days) must be a whole number" in text_of(response)
