@@ -248,6 +248,7 @@ def test_a_hidden_name_is_in_no_page_or_export_staff_and_the_board_can_reach(cli
         assert HIDDEN_NAME not in body and setup["patient"].user.email not in body, url
     queue_page = text_of(client.get(f"{BASE}/"))
     assert "Anonymous" in queue_page and "Winifred Openshaw" in queue_page
+    assert f'<a href="{BASE}/feedback-queue/{setup["named"].id}">' in client.get(f"{BASE}/").get_data(as_text=True)
     csv = client.get(f"{BASE}/feedback-queue.csv").get_data(as_text=True)
     assert "Anonymous" in csv and "Winifred Openshaw" in csv and HIDDEN_NAME not in csv
 
