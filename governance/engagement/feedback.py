@@ -9,7 +9,8 @@ from contextlib import nullcontext
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from huey import crontab
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
 from governance.accountability.models import Workstream, WorkstreamStatus
@@ -17,6 +18,7 @@ from governance.auth.models import User
 from governance.core import audit, clock
 from governance.core.concurrency import check_version
 from governance.core.errors import Checks, ServiceError
+from governance.core.tasks import periodic_task
 from governance.core.text import clean_line, clean_text
 from governance.engagement.models import (
     EngagementSettings,
@@ -166,11 +168,12 @@ def submit_public_feedback(network: Network, data: dict, address: str) -> Feedba
     return item
 
 
+@periodic_task(crontab(minute="41", hour="3"))
 def forget_old_uses() -> int:
-    """Remove public form uses older than a day: the rate limit needs only the last hour."""
+    """Nightly: remove public form uses older than a day; the rate limit needs only the last hour."""
     cutoff = clock.now() - timedelta(days=1)
-    result = db.session.execute(PublicFormUse.__table__.delete().where(PublicFormUse.used_at < cutoff))
-    return result.rowcount or 0
+    with db.engine.begin() as connection:
+        return connection.execute(delete(PublicFormUse).where(PublicFormUse.used_at < cutoff)).rowcount
 
 
 # ------------------------------------------------------------------------------------ the sender's own pages

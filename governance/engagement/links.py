@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from governance.core.db import MAX_RECORD_ID
 from governance.core.errors import ServiceError
 from governance.engagement.models import Feedback, FeedbackLink
 from governance.extensions import db
@@ -89,9 +90,9 @@ def links_for(feedback_ids: list[int]) -> dict[int, list[ShownLink]]:
 def add_link(feedback: Feedback, choice: str | None) -> FeedbackLink:
     """Link a response to the record it led to; `choice` is "kind:id" from `link_choices`."""
     kind, _, raw_id = (choice or "").partition(":")
-    if kind not in _KINDS or not raw_id.isdigit():
+    target_id = int(raw_id) if raw_id.isdigit() and len(raw_id) < 11 else 0
+    if kind not in _KINDS or not 0 < target_id <= MAX_RECORD_ID:
         raise ServiceError("Select what the response led to", "target")
-    target_id = int(raw_id)
     if target_id not in _KINDS[kind].load_many([target_id]):
         raise ServiceError("Select what the response led to", "target")
     exists = db.session.execute(select(FeedbackLink.id).where(

@@ -2,6 +2,7 @@
 
 from flask import abort, redirect, render_template, request, url_for
 
+from governance.core.forms import optional_int
 from governance.core.permissions import Permission, requires
 from governance.core.views import client_ip, paginate, submit
 from governance.engagement import feedback, links, public, queue
@@ -14,7 +15,7 @@ from governance.engagement.forms import PublicFeedbackForm
 def you_said(slug):
     network = public.network_or_404(slug)
     theme = request.args.get("theme") or None
-    workstream_id = request.args.get("workstream", type=int)
+    workstream_id = optional_int(request.args.get("workstream"))
     page = paginate(queue.published_query(theme, workstream_id), per_page=20)
     themes, workstreams = queue.published_filters()
     return render_template("engagement/public/you_said.html", public_network=network, page=page, themes=themes,

@@ -23,7 +23,7 @@ from governance.core.locking import serialise_on
 from governance.core.permissions import Role
 from governance.core.text import clean_line, clean_text
 from governance.engagement import feedback as feedback_services
-from governance.engagement.models import Feedback, FeedbackOriginal, FeedbackStatus
+from governance.engagement.models import Feedback, FeedbackStatus
 from governance.engagement.workdays import working_days_between
 from governance.extensions import db
 from governance.networks.models import Membership, Network
@@ -208,12 +208,10 @@ def publish(item: Feedback, wording: str | None, version) -> Feedback:
 
 
 def publish_prefill(item: Feedback) -> dict:
-    """What the publish form starts with: the wording published before, or nothing to prefill."""
+    """What the publish form starts with: the wording published before, else what the patient wrote."""
     if item.published_wording:
         return {}
-    original = db.session.execute(select(FeedbackOriginal.body).where(
-        FeedbackOriginal.feedback_id == item.id)).scalar_one_or_none()
-    return {"published_wording": original or ""}
+    return {"published_wording": item.original.body if item.original is not None else ""}
 
 
 def unpublish(item: Feedback) -> Feedback:

@@ -38,6 +38,9 @@ def request_report(network: Network, start: date | None, end: date | None, actor
         checks.add("Enter the last day the report covers", "end")
     elif start is not None and end < start:
         checks.add("The last day must be the same as or after the first day", "end")
+    for day, field in ((start, "start"), (end, "end")):
+        if day is not None and not 2000 <= day.year <= 2100:
+            checks.add("Enter a date between 2000 and 2100", field)
     checks.raise_any()
     title = f"Patient engagement report, {format_date(start)} to {format_date(end)}"
     return jobs.request_document(network, REPORT_KIND, title, actor, start=start.isoformat(), end=end.isoformat())

@@ -4,9 +4,10 @@ activities, the patient's pages and the public pages register on the same bluepr
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from governance.core import clock, tenancy
+from governance.core import cards, clock, tenancy
+from governance.core.cards import STAFF, DashboardCard
 from governance.core.forms import ConfirmForm
-from governance.core.permissions import Permission, can, requires
+from governance.core.permissions import Permission, Role, can, requires
 from governance.core.views import confirm, paginate, submit
 from governance.engagement import (  # noqa: F401  each registers its routes on the blueprint
     feedback,
@@ -100,11 +101,13 @@ def unpublish(feedback_id):
     return _step(feedback_id, queue.unpublish, lambda r: f"{r.reference} is no longer published.")
 
 
-def _item_form(feedback_id, form_class, template, action, done, obj=False, **initial):
+def _item_form(feedback_id, form_class, template, action, done, obj=False, prefill=None):
+    """An item's form page: staff change one thing about the item and return to its page."""
     record = queue.load_item(tenancy.get_or_404(Feedback, feedback_id))
-    form = form_class(obj=record, **initial) if obj else form_class()
-    if initial and not form.is_submitted():
-        form.process(data={"version": record.version, **initial})
+    form = form_class(obj=record) if obj else form_class()
+    if prefill is not None and not form.is_submitted():
+        for name, value in prefill(record).items():
+            getattr(form, name).data = value
     if hasattr(form, "owner_id"):
         form.owner_id.choices = [(None, "None")] + queue.owner_choices()
     if hasattr(form, "target"):
@@ -137,7 +140,7 @@ def publish(feedback_id):
     return _item_form(feedback_id, PublishForm, "engagement/publish.html",
                       lambda r, f: queue.publish(r, f.published_wording.data, f.version.data),
                       lambda r: f"{r.reference} is published on \u201cYou said, we did\u201d.", obj=True,
-                      **queue.publish_prefill(tenancy.get_or_404(Feedback, feedback_id)))
+                      prefill=queue.publish_prefill)
 
 
 @bp.route(f"{ITEM}/links", methods=["GET", "POST"])
@@ -178,3 +181,19 @@ def report_form():
     if job:
         return redirect(url_for("documents.job", job_id=job.id))
     return render_template("engagement/report_form.html", form=form)
+
+
+# ------------------------------------------------------------------------------------ overview cards
+
+def _queue_card(membership) -> dict:
+    return {"counts": queue.queue_counts()}
+
+
+def _patient_card(membership) -> dict:
+    return {}
+
+
+cards.register(DashboardCard(key="engagement_queue", template="engagement/_queue_card.html", load=_queue_card,
+                             order=40, audience=STAFF))
+cards.register(DashboardCard(key="engagement_give_feedback", template="engagement/_patient_card.html",
+                             load=_patient_card, order=5, audience=frozenset({Role.PATIENT_PANEL_MEMBER})))

@@ -421,3 +421,15 @@ def test_the_patients_list_costs_the_same_queries_however_much_they_sent(app, ne
     with count_queries() as counter:
         page = client.get(f"{BASE}/my-feedback/")
     assert counter.count == few and "Showing 1 to 10" in text_of(page)
+
+
+def test_the_overview_has_a_feedback_card_for_staff_and_for_patients(app, client, login_as, setup, network):
+    factories.make_feedback(network, received_at=clock.now() - timedelta(days=30))  # past both targets
+    db.session.commit()
+    login_as("board_secretary")
+    page = text_of(client.get("/n/riverside-test/"))
+    assert "Feedback from patients" in page and "2 waiting for a response, 1 overdue" in page
+    patient = app.test_client()
+    patient.post("/sign-in", data={"email": setup["patient"].user.email, "password": factories.PASSWORD})
+    page = text_of(patient.get("/n/riverside-test/"))
+    assert "Your feedback" in page and "Feedback from patients" not in page
