@@ -27,6 +27,19 @@ from governance.decisions.models import (  # noqa: F401
     WrittenResolution,
 )
 from governance.documents.models import DocumentJob, IssuedDocument  # noqa: F401
+from governance.engagement.models import (  # noqa: F401
+    ActivityAttachment,
+    EngagementActivity,
+    EngagementSettings,
+    Feedback,
+    FeedbackLink,
+    FeedbackOriginal,
+    FeedbackSender,
+    PanelMember,
+    PatientPanel,
+    ProfileCount,
+    PublicFormUse,
+)
 from governance.meetings.meeting_models import (  # noqa: F401
     AgendaItem,
     CalendarFeed,

@@ -372,3 +372,46 @@ def make_attendance(meeting, seat, status: str = "present", **kw):
     db.session.add(record)
     db.session.flush()
     return record
+
+
+def make_feedback(network: Network, body: str = "The new phone line is much easier to get through on.", *,
+                  sender: User | None = None, shown_name: str = "", status: str = "received", received_at=None,
+                  **kw):
+    """A feedback item with its original words (and its sender, when given); status dates filled in."""
+    from datetime import timedelta
+
+    from governance.engagement.models import Feedback, FeedbackOriginal, FeedbackSender
+
+    received = received_at or clock.now()
+    order = ["received", "acknowledged", "in_progress", "responded", "closed"]
+    reached = order.index(status)
+    values = {"network_id": network.id, "source": "panel", "topic": "Appointments", "shown_name": shown_name,
+              "status": status, "received_at": received,
+              "acknowledge_due": clock.local(received).date() + timedelta(days=3),
+              "respond_due": clock.local(received).date() + timedelta(days=28),
+              "acknowledged_at": received + timedelta(days=1) if reached >= 1 else None,
+              "in_progress_at": received + timedelta(days=2) if reached >= 2 else None,
+              "responded_at": received + timedelta(days=5) if reached >= 3 else None,
+              "closed_at": received + timedelta(days=6) if reached >= 4 else None,
+              "response": "We have changed the phone menu." if reached >= 3 else ""}
+    values.update(kw)
+    item = Feedback(**values)
+    db.session.add(item)
+    db.session.flush()
+    db.session.add(FeedbackOriginal(network_id=network.id, feedback_id=item.id, body=body))
+    if sender is not None:
+        db.session.add(FeedbackSender(network_id=network.id, feedback_id=item.id, user_id=sender.id))
+    db.session.flush()
+    return item
+
+
+def make_panel(network: Network, partner: Partner | None = None, **kw):
+    from governance.engagement.models import PatientPanel
+
+    values = {"network_id": network.id, "name": f"Panel {next(_seq)}", "kind": "practice" if partner else "network",
+              "partner_id": partner.id if partner else None}
+    values.update(kw)
+    panel = PatientPanel(**values)
+    db.session.add(panel)
+    db.session.flush()
+    return panel

@@ -6,6 +6,7 @@ refuses to change them and database triggers (see the migrations) refuse UPDATE 
 """
 
 import enum
+from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
@@ -21,6 +22,7 @@ from governance.core.errors import ImmutableRecordError
 from governance.extensions import db
 
 ACTOR_KEY = "accord_actor_id"
+UNNAMED_KEY = "accord_actor_unnamed"
 NETWORK_KEY = "accord_network_id"
 
 
@@ -47,7 +49,19 @@ def set_actor(session: Session, user_id: int | None) -> None:
     session.info[ACTOR_KEY] = user_id
 
 
+@contextmanager
+def unnamed_actor(session: Session):
+    """Writes flushed inside are audited with no actor: someone who asked not to be named to staff."""
+    session.info[UNNAMED_KEY] = True
+    try:
+        yield
+    finally:
+        session.info.pop(UNNAMED_KEY, None)
+
+
 def _actor_id(session: Session) -> int | None:
+    if session.info.get(UNNAMED_KEY):
+        return None
     if session.info.get(ACTOR_KEY) is not None:
         return session.info[ACTOR_KEY]
     if has_request_context() and current_user and current_user.is_authenticated:

@@ -11,6 +11,8 @@ ITEMS = [
     ("Accountability", "accountability.index", Permission.WORKSTREAMS_VIEW),
     ("Meetings", "meetings.index", Permission.MEETINGS_VIEW),
     ("Decisions", "decisions.index", Permission.DECISIONS_VIEW),
+    ("Engagement", "engagement.index", Permission.ENGAGEMENT_VIEW),
+    ("Your feedback", "engagement.mine", Permission.FEEDBACK_SEND),
     ("Documents", "documents.index", Permission.DOCUMENTS_VIEW),
     ("Members", "networks.members", Permission.MEMBERS_MANAGE),
     ("Audit trail", "audit.index", Permission.AUDIT_VIEW),

@@ -4,6 +4,7 @@ A view declares what it needs with @requires(Permission.X). A before-request hoo
 refuses any endpoint that declares nothing (deny by default).
 """
 
+from collections.abc import Callable
 from enum import StrEnum
 
 from flask import abort, current_app, g, redirect, request, url_for
@@ -61,6 +62,9 @@ class Permission(StrEnum):
     MEETINGS_MANAGE = "meetings.manage"
     DECISIONS_VIEW = "decisions.view"  # the decision and action logs; confidential items need a seat too
     DECISIONS_RECORD = "decisions.record"
+    ENGAGEMENT_VIEW = "engagement.view"
+    ENGAGEMENT_MANAGE = "engagement.manage"  # the feedback queue, panels, activities, publishing
+    FEEDBACK_SEND = "feedback.send"  # a patient panel member's own feedback pages
 
 
 OUTSIDE_NETWORK = {Permission.PUBLIC, Permission.SIGNED_IN, Permission.SITE_ADMIN}
@@ -112,6 +116,38 @@ _DECISIONS = {
     Role.OBSERVER: {Permission.DECISIONS_VIEW},
 }
 POLICY = {role: permissions | _DECISIONS[role] for role, permissions in POLICY.items()}
+# Patient engagement: secretaries and admins work the feedback queue (so does the member appointed
+# patient engagement lead: see `grant_through`); the board reads it (hidden names never appear);
+# patient panel members send feedback and follow their own.
+_ENGAGEMENT = {
+    Role.NETWORK_ADMIN: {Permission.ENGAGEMENT_VIEW, Permission.ENGAGEMENT_MANAGE},
+    Role.BOARD_SECRETARY: {Permission.ENGAGEMENT_VIEW, Permission.ENGAGEMENT_MANAGE},
+    Role.BOARD_MEMBER: {Permission.ENGAGEMENT_VIEW},
+    Role.PARTNER_REPRESENTATIVE: {Permission.ENGAGEMENT_VIEW},
+    Role.PATIENT_PANEL_MEMBER: {Permission.FEEDBACK_SEND},
+    Role.OBSERVER: {Permission.ENGAGEMENT_VIEW},
+}
+POLICY = {role: permissions | _ENGAGEMENT[role] for role, permissions in POLICY.items()}
+
+# Permissions a member holds through an appointment rather than their role (the patient engagement
+# lead works the feedback queue whatever their role). A higher module registers the check; it is
+# asked only when the role says no, at most once per permission per request.
+_GRANTS: dict[Permission, Callable[[object], bool]] = {}
+
+
+def grant_through(permission: Permission, check: Callable[[object], bool]) -> None:
+    """Let `check(membership)` grant a permission the member's role does not give."""
+    _GRANTS[permission] = check
+
+
+def _granted(membership, permission: Permission) -> bool:
+    check = _GRANTS.get(permission)
+    if check is None:
+        return False
+    cache = g.setdefault("accord_grants", {})
+    if permission not in cache:
+        cache[permission] = bool(check(membership))
+    return cache[permission]
 
 
 def role_can(role: str | None, permission: Permission) -> bool:
@@ -131,7 +167,9 @@ def can(permission: Permission) -> bool:
     if permission == Permission.SITE_ADMIN:
         return bool(current_user.is_site_admin)
     membership = g.get("membership")
-    return membership is not None and role_can(membership.role, permission)
+    if membership is None:
+        return False
+    return role_can(membership.role, permission) or _granted(membership, permission)
 
 
 def requires(permission: Permission):
