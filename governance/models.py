@@ -17,6 +17,12 @@ from governance.core.audit import AuditEntry  # noqa: F401
 from governance.core.ledger import LedgerEntry  # noqa: F401
 from governance.core.once import FormSubmission  # noqa: F401
 from governance.core.outbox import OutboxAttachment, OutboxMessage  # noqa: F401
+from governance.declarations.models import (  # noqa: F401
+    GiftDeclaration,
+    InterestDeclaration,
+    MeetingDeclaration,
+    RegisterSettings,
+)
 from governance.documents.models import DocumentJob, IssuedDocument  # noqa: F401
 from governance.meetings.meeting_models import (  # noqa: F401
     AgendaItem,

@@ -56,6 +56,7 @@ class Permission(StrEnum):
     ACCOUNTABILITY_EDIT = "accountability.edit"
     MEETINGS_VIEW = "meetings.view"
     MEETINGS_MANAGE = "meetings.manage"
+    DECLARATIONS_MANAGE = "declarations.manage"  # the full register, declarations at meetings, withholding
 
 
 OUTSIDE_NETWORK = {Permission.PUBLIC, Permission.SIGNED_IN, Permission.SITE_ADMIN}
@@ -94,6 +95,11 @@ _ACCOUNTABILITY = {
     Role.OBSERVER: _ACCOUNTABILITY_READ,
 }
 POLICY = {role: permissions | _ACCOUNTABILITY[role] for role, permissions in POLICY.items()}
+
+# Declarations of interest: every member declares their own (NETWORK_VIEW); secretaries and admins keep the
+# full register (withheld entries included) and record declarations made at meetings.
+_DECLARATIONS = {Role.NETWORK_ADMIN: {Permission.DECLARATIONS_MANAGE}, Role.BOARD_SECRETARY: {Permission.DECLARATIONS_MANAGE}}
+POLICY = {role: permissions | _DECLARATIONS.get(role, set()) for role, permissions in POLICY.items()}
 
 
 def role_can(role: str | None, permission: Permission) -> bool:
