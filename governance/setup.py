@@ -27,6 +27,7 @@ BLUEPRINTS = [
     "governance.mous.views",
     "governance.accountability.views",
     "governance.meetings.views",
+    "governance.declarations.views",
     "governance.dashboard.views",
 ]
 

@@ -98,7 +98,8 @@ POLICY = {role: permissions | _ACCOUNTABILITY[role] for role, permissions in POL
 
 # Declarations of interest: every member declares their own (NETWORK_VIEW); secretaries and admins keep the
 # full register (withheld entries included) and record declarations made at meetings.
-_DECLARATIONS = {Role.NETWORK_ADMIN: {Permission.DECLARATIONS_MANAGE}, Role.BOARD_SECRETARY: {Permission.DECLARATIONS_MANAGE}}
+_DECLARATIONS = {Role.NETWORK_ADMIN: {Permission.DECLARATIONS_MANAGE},
+                 Role.BOARD_SECRETARY: {Permission.DECLARATIONS_MANAGE}}
 POLICY = {role: permissions | _DECLARATIONS.get(role, set()) for role, permissions in POLICY.items()}
 
 
