@@ -21,6 +21,7 @@ from governance.documents.services import issue_document
 from governance.extensions import db
 from governance.meetings.models import BoardMember
 from governance.networks.models import Membership, Network
+from governance.networks.services import SLUG_PATTERN
 
 FULL_KIND = "register_of_interests"
 FULL_TITLE = "Register of interests (full)"
@@ -51,7 +52,9 @@ def set_published(network: Network, published: bool) -> RegisterSettings:
 
 def published_network(slug: str) -> Network | None:
     """The network whose published register is asked for, scoped for the request; None if not published."""
-    network = db.session.execute(select(Network).where(Network.slug == slug[:80])).scalar_one_or_none()
+    if not SLUG_PATTERN.fullmatch(slug or "") or len(slug) > 80:  # hostile addresses never reach the database
+        return None
+    network = db.session.execute(select(Network).where(Network.slug == slug)).scalar_one_or_none()
     if network is None or not is_published(network):
         return None
     tenancy.activate(network.id)

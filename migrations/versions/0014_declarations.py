@@ -139,11 +139,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_meeting_declarations_agenda_item_id'))
 
     op.drop_table('meeting_declarations')
-    with op.batch_alter_table('interest_declarations', schema=None) as batch_op:
-        batch_op.drop_index('uq_interest_declarations_network_id_id')
-        batch_op.drop_index(batch_op.f('ix_interest_declarations_network_id'))
-        batch_op.drop_index(batch_op.f('ix_interest_declarations_membership_id'))
-
+    # The table goes with its indexes: its own link to (network_id, id) depends on the unique index.
     op.drop_table('interest_declarations')
     with op.batch_alter_table('gift_declarations', schema=None) as batch_op:
         batch_op.drop_index('uq_gift_declarations_network_id_id')
