@@ -10,6 +10,8 @@ ITEMS = [
     ("MOUs", "mous.index", Permission.MOUS_VIEW),
     ("Accountability", "accountability.index", Permission.WORKSTREAMS_VIEW),
     ("Meetings", "meetings.index", Permission.MEETINGS_VIEW),
+    ("Interests", "declarations.index", Permission.DECLARATIONS_MANAGE),  # the register, for the secretary
+    ("Interests", "declarations.mine", Permission.NETWORK_VIEW),  # everyone else: their own declarations
     ("Documents", "documents.index", Permission.DOCUMENTS_VIEW),
     ("Members", "networks.members", Permission.MEMBERS_MANAGE),
     ("Audit trail", "audit.index", Permission.AUDIT_VIEW),
@@ -22,6 +24,8 @@ def navigation_items() -> list[dict]:
     items = []
     for label, endpoint, permission in ITEMS:
         if endpoint not in current_app.view_functions or not can(permission):
+            continue
+        if any(item["text"] == label for item in items):  # the first of two entries of that name wins
             continue
         blueprint = endpoint.split(".")[0]
         current = request.endpoint == endpoint or (

@@ -9,7 +9,7 @@ pack); and when the chair is conflicted on an item the vice-chair takes it.
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask import url_for
+from flask import g, has_request_context, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -30,11 +30,23 @@ NEW_INTEREST = ""
 
 
 def declarations_at(meeting: Meeting) -> list[MeetingDeclaration]:
-    """Every declaration made at the meeting, with its register entry and seat, in one query."""
-    return list(db.session.execute(
-        select(MeetingDeclaration).where(MeetingDeclaration.meeting_id == meeting.id)
-        .options(selectinload(MeetingDeclaration.declaration), selectinload(MeetingDeclaration.seat))
-        .order_by(MeetingDeclaration.id)).scalars())
+    """Every declaration made at the meeting, with its register entry and seat.
+
+    Read once a request (the quorum, the vote, withheld papers and the item notes all ask), so a
+    meeting's page costs the same queries whether or not attendance or declarations are recorded.
+    """
+    cache = g.setdefault("declarations_at", {}) if has_request_context() else {}
+    if meeting.id not in cache:
+        cache[meeting.id] = list(db.session.execute(
+            select(MeetingDeclaration).where(MeetingDeclaration.meeting_id == meeting.id)
+            .options(selectinload(MeetingDeclaration.declaration), selectinload(MeetingDeclaration.seat))
+            .order_by(MeetingDeclaration.id)).scalars())
+    return cache[meeting.id]
+
+
+def _forget_read() -> None:
+    if has_request_context():
+        g.pop("declarations_at", None)
 
 
 def _meeting_day(meeting: Meeting) -> date:
@@ -62,6 +74,7 @@ def _check_entry(seat: BoardMember, entry_id, checks: Checks) -> InterestDeclara
 def record_declaration(network, meeting: Meeting, data: dict, actor: User | None) -> MeetingDeclaration:
     """Record an interest declared at the meeting for an item (a new one goes on the register too)."""
     serialise_on(meeting)
+    _forget_read()
     if meeting.is_cancelled:
         raise ServiceError("This meeting was cancelled, so no declarations can be recorded")
     checks = Checks()

@@ -24,16 +24,14 @@ INTERESTS = [
      "its premises from the partners", "Quayside Surgery", True, date(2016, 9, 1)),
     ("gp@riverside.example", "indirect", "Spouse is a director of a community pharmacy in the network area",
      "Quayside Pharmacy Ltd", False, date(2021, 1, 15)),
-    ("signatory@riverside.example", "financial", "Senior partner and shareholder", "Riverside Medical Centre", True,
-     date(2009, 6, 1)),
     ("trust.signatory@riverside.example", "non_financial_professional", "Director employed by a partner trust",
      "Riverside Community Health NHS Trust", True, date(2019, 3, 1)),
     ("ruth.okonjo@riverside.example", "financial", "GP partner", "Millstream Health Centre", True, date(2018, 8, 1)),
     ("grace.ito@riverside.example", "non_financial_personal", "Trustee of a local mental health charity",
      "Riverside Mind", True, date(2022, 5, 1)),
 ]
-NIL_RETURNS = ["fatima.noor@riverside.example"]
-OVERDUE = "daniel.price@riverside.example"  # declared once, more than a year ago
+NIL_RETURNS = ["fatima.noor@riverside.example", "daniel.price@riverside.example"]
+OVERDUE = "signatory@riverside.example"  # Dr Helen Marsh made a nil return 14 months ago, and nothing since
 
 
 def _membership(network, demo, email) -> Membership:
@@ -61,10 +59,10 @@ def _interests(network, demo, secretary, today):
 def _returns(network, demo, secretary, today):
     for email in NIL_RETURNS:
         register.annual_return(network, _membership(network, demo, email), secretary)
-    # Daniel Price declared once, 14 months ago, and nothing since: overdue
+    # A nil return 14 months ago and nothing since: overdue (written as it was then, so not through the service)
     db.session.add(InterestDeclaration(
         network_id=network.id, membership_id=_membership(network, demo, OVERDUE).id, kind="nil",
-        role="Head of adult social care", declared_on=today - timedelta(days=420), recorded_at=clock.now(),
+        role="Senior partner", declared_on=today - timedelta(days=420), recorded_at=clock.now(),
         recorded_by_id=secretary.id))
     db.session.flush()
     register.declare_gift(network, _membership(network, demo, "gp@riverside.example"), {
