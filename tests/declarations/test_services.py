@@ -39,7 +39,8 @@ def test_an_update_is_a_new_version_and_the_old_stays_on_the_register(in_network
 def test_bad_interests_are_refused_with_every_problem_at_once(in_network):
     with pytest.raises(ServiceError) as raised:
         register.declare_interest(in_network, _member(in_network), {
-            "category": "bribes", "description": "", "direct": "", "from_date": clock.today() + timedelta(days=2)}, None)
+            "category": "bribes", "description": "", "direct": "",
+            "from_date": clock.today() + timedelta(days=2)}, None)
     fields = {problem.field for problem in raised.value.problems}
     assert fields == {"category", "description", "direct", "from_date"}
 

@@ -42,7 +42,8 @@ ROUTES = [  # (method, path, "manage" for secretaries and admins, "member" for e
     ("GET", "/entries/{entry}/withhold", "manage"), ("POST", "/entries/{entry}/withhold", "manage"),
     ("POST", "/published", "manage"), ("POST", "/register.pdf", "manage"),
     ("GET", "/mine", "member"), ("POST", "/mine/return", "member"), ("GET", "/mine/interests/new", "member"),
-    ("POST", "/mine/interests/new", "member"), ("GET", "/mine/gifts/new", "member"), ("POST", "/mine/gifts/new", "member"),
+    ("POST", "/mine/interests/new", "member"), ("GET", "/mine/gifts/new", "member"),
+    ("POST", "/mine/gifts/new", "member"),
 ]
 OWN_ENTRY = [("GET", "/entries/{entry}/edit"), ("POST", "/entries/{entry}/edit"), ("GET", "/entries/{entry}/end"),
              ("POST", "/entries/{entry}/end")]
@@ -176,7 +177,8 @@ def test_papers_withheld_by_a_declared_interest_cannot_be_opened_and_leave_the_b
         item = next(i for i in agenda.items_of(meeting) if i.title == "Finance report")
         from governance.declarations import at_meetings
         at_meetings.record_declaration(network, meeting, {**INTEREST, "agenda_item_id": str(item.id),
-                                                          "board_member_id": str(gp.id), "management": "no_papers"}, None)
+                                                          "board_member_id": str(gp.id), "management": "no_papers"},
+                                       None)
         issuing.record_issue(meeting, None, clock.now())
         from governance.meetings import packs
         packs.request_pack(network, meeting, None)
