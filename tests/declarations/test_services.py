@@ -8,6 +8,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
 from governance.core import clock, ledger, tenancy
+from governance.core.audit import AuditEntry
 from governance.core.errors import ServiceError
 from governance.declarations import at_meetings, duties, publishing, register
 from governance.declarations.models import InterestDeclaration
@@ -151,6 +152,8 @@ def test_declarations_go_on_the_ledger_and_a_row_changed_with_sql_is_caught(in_n
     db.session.commit()
     result = ledger.verify(in_network.id)
     assert result.ok and result.checked == 4
+    audited = db.session.execute(select(AuditEntry.entity_type).where(AuditEntry.action == "create")).scalars().all()
+    assert {"InterestDeclaration", "GiftDeclaration", "MeetingDeclaration"} <= set(audited)
     assert [e.event for e in db.session.execute(select(ledger.LedgerEntry).order_by(ledger.LedgerEntry.sequence))
             .scalars()] == ["declaration.made", "declaration.confirmed", "gift.declared", "declaration.at_meeting"]
     factories.drop_append_only_guard("meeting_declarations")
