@@ -195,6 +195,11 @@ def test_papers_withheld_by_a_declared_interest_cannot_be_opened_and_leave_the_b
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
     assert "was withheld from you because of a declared interest" in text
     assert "Month 7 finance report" not in text.split("Agenda")[-1].split("withheld")[-1]
+    from governance.documents.models import IssuedDocument
+    pack_id = scoped(network, lambda: db.session.execute(select(IssuedDocument.id)).scalar_one())
+    assert client.get(f"/n/riverside-test/documents/{pack_id}.pdf").status_code == 404  # not the full pack
+    as_issued = client.get(f"/n/riverside-test/meetings/{meeting.id}/as-issued")
+    assert as_issued.status_code == 200 and f"/papers/{paper_id}.pdf" not in html(as_issued)
     full = scoped(network, lambda: db.session.execute(select(MeetingDeclaration)).scalar_one())
     assert full.management == "no_papers"
     client.post("/sign-out")
