@@ -116,8 +116,10 @@ def record_declaration(network, meeting: Meeting, data: dict, actor: User | None
 # The effects, through the meetings hooks ------------------------------------------------------------
 
 def _why(row: MeetingDeclaration) -> str:
+    """In words for the meeting's readers; an entry withheld from the published register keeps its details back."""
     entry = row.declaration
-    return f"declared a {entry.category_label.lower()} interest ({entry.description[:80]})"
+    details = "details withheld for a recorded reason" if entry.withheld else entry.description[:80]
+    return f"declared a {entry.category_label.lower()} interest ({details})"
 
 
 def _by_item(meeting: Meeting, managements: set[Management], words) -> dict[int, dict[int, str]]:

@@ -187,3 +187,12 @@ def test_the_published_register_leaves_out_withheld_entries_other_networks_and_n
     publishing.set_published(in_network, False)
     assert not publishing.is_published(in_network)
     assert db.session.execute(select(InterestDeclaration).where(InterestDeclaration.withheld_reason != "")).scalar_one()
+
+
+def test_the_meeting_page_keeps_back_the_details_of_a_withheld_entry(in_network, board_setup, meeting):
+    gp = board_setup.seats["gp"]
+    entry = register.withhold(register.declare_interest(in_network, gp.membership, INTEREST, None),
+                              "Safety of a family member", None)
+    item, _ = _declare(in_network, meeting, gp, "takes_part", entry=entry)
+    note = hooks.item_notes(meeting)[item.id][0]
+    assert "details withheld for a recorded reason" in note and "Partner in a GP practice" not in note
