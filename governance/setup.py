@@ -29,6 +29,7 @@ BLUEPRINTS = [
     "governance.meetings.views",
     "governance.decisions.views",
     "governance.engagement.views",
+    "governance.declarations.views",
     "governance.dashboard.views",
 ]
 
