@@ -27,6 +27,7 @@ from governance.meetings.meeting_models import AgendaItem, Meeting
 from governance.meetings.models import Board, BoardRole
 from governance.mous.models import Mou
 from governance.networks.models import Network
+from governance.partners import decision_links
 from governance.partners.models import Partner
 
 TEXT_LIMIT = 20_000
@@ -372,3 +373,14 @@ def pending_chairs_actions(board_id: int | None = None) -> list[Decision]:
     if board_id is not None:
         query = query.where(Decision.board_id == board_id)
     return list(db.session.execute(query.order_by(Decision.decided_on, Decision.number)).scalars())
+
+
+# A partner's membership change cites the decision that approved it by reference: find it in this network.
+
+def _decision_by_reference(reference: str) -> tuple[int, str] | None:
+    row = db.session.execute(select(Decision.id, Decision.reference)
+                             .where(Decision.reference == reference.strip().upper())).first()
+    return (row.id, row.reference) if row else None
+
+
+decision_links.register_resolver(_decision_by_reference)

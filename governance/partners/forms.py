@@ -14,7 +14,8 @@ from governance.partners.models import EARLIEST_LIST_SIZE_YEAR, PARTNER_KIND_LAB
 KIND_CHOICES = [(kind.value, label) for kind, label in PARTNER_KIND_LABELS.items()]
 STATUS_CHOICES = [(status.value, status.label) for status in MembershipStatus]
 TOO_MANY_DIGITS = 12
-DECISION_HINT = "The minute or decision that approved this, like Board minute 2026/14"
+DECISION_HINT = ("The reference of the board decision that approved this, like RIV-2026-014 (it links to the "
+                 "decision), or the minute from before Accord, like Board minute 2025/03")
 COUNTED_HINT = "The date the list was counted. For example, 1 10 2026"
 
 

@@ -201,13 +201,14 @@ class PartnerStatusChange(NetworkScoped, AppendOnly, Audited, db.Model):
     # latest counts), so two saves racing for the same date cannot both land. The unique index
     # also serves "the status on a day" (latest effective_on, then revision).
     __table_args__ = (network_link("partner_id", "partners"),
+                      network_link("decision_id", "decisions"),
                       UniqueConstraint("network_id", "partner_id", "effective_on", "revision"),
                       CheckConstraint("revision >= 1", name="revision_from_one"),
                       # what changed on a date, for the population history
                       Index("ix_partner_status_changes_network_id_effective_on", "network_id", "effective_on"))
     record_label = "Membership status change"
     field_labels = {"status": "Status", "effective_on": "From", "decision_reference": "Board decision",
-                    "note": "Note"}
+                    "decision_id": "Linked board decision", "note": "Note"}
     value_labels = {"status": {status.value: status.label for status in MembershipStatus}}
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -215,8 +216,10 @@ class PartnerStatusChange(NetworkScoped, AppendOnly, Audited, db.Model):
     status: Mapped[str] = mapped_column(String(20))
     effective_on: Mapped[date] = mapped_column(Date)
     revision: Mapped[int] = mapped_column(Integer, default=1)
-    # Free text until the board decisions module lands; a board_decision_id FK will sit beside it.
+    # The board decision that approved the change: a link when it is one of Accord's decisions (the
+    # reference is kept as written too); free text for references from before Accord.
     decision_reference: Mapped[str] = mapped_column(String(200), default="")
+    decision_id: Mapped[int | None] = mapped_column(Integer, index=True)
     note: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

@@ -19,7 +19,7 @@ from governance.core.views import paginate_rows
 from governance.extensions import db
 from governance.networks import services as network_services
 from governance.networks.models import Membership
-from governance.partners import population
+from governance.partners import decision_links, population
 from governance.partners.models import (
     EARLIEST_LIST_SIZE_YEAR,
     ListSize,
@@ -255,12 +255,13 @@ def create_partner(network, data: dict, actor: User | None) -> Partner:
     if status_from is None:
         checks.add("Enter the date this status starts", "status_from")
     decision_reference = check_length(checks, clean_line(data.get("decision_reference")), "decision_reference")
+    decision_id, decision_reference = decision_links.resolve(decision_reference, checks)
     patients = _check_new_list_size(checks, data, values["kind"])
     checks.raise_any()
     partner = Partner(network_id=network.id, **values)
     db.session.add(partner)
     _flush_refusing_duplicates(values["name"], values["ods_code"])
-    _add_status_change(partner, status, status_from, actor, decision_reference)
+    _add_status_change(partner, status, status_from, actor, decision_reference, decision_id=decision_id)
     if patients is not None:
         _add_list_size(partner, patients, data["list_size_as_of"], actor, data.get("source") or "entered")
     return partner
@@ -305,11 +306,12 @@ def _flush_refusing_a_second_revision(message: str, field: str) -> None:
         raise
 
 
-def _add_status_change(partner, status, effective_on, actor, decision_reference="", note=""):
+def _add_status_change(partner, status, effective_on, actor, decision_reference="", note="", decision_id=None):
     change = PartnerStatusChange(
         network_id=partner.network_id, partner=partner, status=status.value, effective_on=effective_on,
         revision=_next_revision(PartnerStatusChange, PartnerStatusChange.effective_on, partner, effective_on),
-        decision_reference=decision_reference, note=note, recorded_by_id=actor.id if actor else None)
+        decision_reference=decision_reference, decision_id=decision_id, note=note,
+        recorded_by_id=actor.id if actor else None)
     db.session.add(change)
     _flush_refusing_a_second_revision("Someone else recorded a status for this date at the same moment. "
                                       "Check the membership history, then try again", "effective_on")
@@ -327,13 +329,14 @@ def record_status_change(partner: Partner, status: str, effective_on: date | Non
     if effective_on is None:
         checks.add("Enter the date the change takes effect", "effective_on")
     decision_reference = check_length(checks, clean_line(decision_reference), "decision_reference")
+    decision_id, decision_reference = decision_links.resolve(decision_reference, checks)
     note = check_length(checks, clean_text(note), "note")
     checks.raise_any()
     serialise_on(partner)  # the check below and the revision read what a concurrent save committed
     if partner.status_on(effective_on) == status:
         raise ServiceError(f"{partner.name} is already {status.label.lower()} on "
                            f"{format_date(effective_on)}", "status")
-    return _add_status_change(partner, status, effective_on, actor, decision_reference, note)
+    return _add_status_change(partner, status, effective_on, actor, decision_reference, note, decision_id)
 
 
 def _add_list_size(partner, patients, as_of, actor, source, revision=1):

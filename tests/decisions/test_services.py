@@ -419,3 +419,34 @@ def test_the_logs_take_a_fixed_number_of_queries_at_two_sizes(held, count_querie
             _action(held, decision=decision, owner=_member(held, "gp" if n % 2 else "trust"))
         counts.append(_log_queries(held, count_queries))
     assert counts[0] == counts[1] <= 12
+
+
+# A partner's membership change cites the decision that approved it --------------------------------
+
+def test_a_membership_change_citing_a_decision_links_to_it(held):
+    from governance.partners import services as partner_services
+
+    decision = _decide(held)
+    partner = factories.make_partner(held.network)
+    change = partner_services.record_status_change(partner, "left", date(2026, 12, 1), None,
+                                                   decision_reference=f"  {decision.reference.lower()} ")
+    assert (change.decision_id, change.decision_reference) == (decision.id, decision.reference)
+    kept = partner_services.record_status_change(partner, "active", date(2027, 1, 1), None,
+                                                 decision_reference="Board minute 2025/03")
+    assert (kept.decision_id, kept.decision_reference) == (None, "Board minute 2025/03")
+    with pytest.raises(ServiceError, match="There is no decision RIV-2026-999 in this network"):
+        partner_services.record_status_change(partner, "left", date(2027, 2, 1), None,
+                                              decision_reference="riv-2026-999")
+
+
+def test_a_decision_of_another_network_is_never_linked(held):
+    from governance.partners import services as partner_services
+
+    decision = _decide(held)
+    db.session.commit()
+    other = factories.make_network()
+    tenancy.activate(other.id)
+    partner = factories.make_partner(other)
+    with pytest.raises(ServiceError, match="There is no decision"):
+        partner_services.record_status_change(partner, "left", date(2026, 12, 1), None,
+                                              decision_reference=decision.reference)

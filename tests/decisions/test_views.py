@@ -276,3 +276,20 @@ def test_confidential_decisions_are_hidden_from_members_off_the_board(client, lo
     login_as("board_member")
     assert "Merger terms" not in html(client.get(D + "/"))
     assert client.get(f"{D}/{secret.id}").status_code == 404
+
+
+def test_a_partners_membership_change_links_to_the_decision_that_approved_it(client, login_as, network, ids):
+    decision = db.session.get(Decision, ids["decision"])
+    partner = ids["held"].seats["gp"].partner_id
+    login_as("board_secretary")
+    base = f"/n/{network.slug}/partners/{partner}"
+    response = client.post(f"{base}/status", data={
+        "status": "left", "effective_on[day]": "1", "effective_on[month]": "12", "effective_on[year]": "2026",
+        "decision_reference": decision.reference.lower(), "note": ""})
+    assert response.status_code == 302
+    page = html(client.get(base))
+    assert f'<a href="/n/{network.slug}/decisions/{decision.id}">{decision.reference}</a>' in page
+    response = client.post(f"{base}/status", data={
+        "status": "left", "effective_on[day]": "2", "effective_on[month]": "12", "effective_on[year]": "2026",
+        "decision_reference": "RIV-2031-001", "note": ""})
+    assert response.status_code == 200 and "There is no decision RIV-2031-001 in this network" in html(response)
