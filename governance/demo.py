@@ -19,7 +19,7 @@ from governance.networks.models import CareModel, Network
 from governance.partners.models import Partner, PartnerKind
 
 DEMO_MODULES = ["governance.partners.demo", "governance.mous.demo", "governance.meetings.demo",
-                "governance.decisions.demo", "governance.minutes.demo",
+                "governance.declarations.demo", "governance.decisions.demo", "governance.minutes.demo",
                 "governance.accountability.demo", "governance.engagement.demo"]
 
 RIVERSIDE_ACCOUNTS = [

@@ -26,6 +26,12 @@ from governance.decisions.models import (  # noqa: F401
     ResolutionVote,
     WrittenResolution,
 )
+from governance.declarations.models import (  # noqa: F401
+    GiftDeclaration,
+    InterestDeclaration,
+    MeetingDeclaration,
+    RegisterSettings,
+)
 from governance.documents.models import DocumentJob, IssuedDocument  # noqa: F401
 from governance.engagement.models import (  # noqa: F401
     ActivityAttachment,

@@ -30,6 +30,7 @@ BLUEPRINTS = [
     "governance.decisions.views",
     "governance.minutes.views",
     "governance.engagement.views",
+    "governance.declarations.views",
     "governance.dashboard.views",
 ]
 

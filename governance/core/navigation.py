@@ -13,6 +13,8 @@ ITEMS = [
     ("Decisions", "decisions.index", Permission.DECISIONS_VIEW),
     ("Engagement", "engagement.index", Permission.ENGAGEMENT_VIEW),
     ("Your feedback", "engagement.mine", Permission.FEEDBACK_SEND),
+    ("Interests", "declarations.index", Permission.DECLARATIONS_MANAGE),  # the register, for the secretary
+    ("Interests", "declarations.mine", Permission.NETWORK_VIEW),  # everyone else: their own declarations
     ("Documents", "documents.index", Permission.DOCUMENTS_VIEW),
     ("Members", "networks.members", Permission.MEMBERS_MANAGE),
     ("Audit trail", "audit.index", Permission.AUDIT_VIEW),
@@ -25,6 +27,8 @@ def navigation_items() -> list[dict]:
     items = []
     for label, endpoint, permission in ITEMS:
         if endpoint not in current_app.view_functions or not can(permission):
+            continue
+        if any(item["text"] == label for item in items):  # the first of two entries of that name wins
             continue
         blueprint = endpoint.split(".")[0]
         current = request.endpoint == endpoint or (

@@ -65,6 +65,7 @@ class Permission(StrEnum):
     ENGAGEMENT_VIEW = "engagement.view"
     ENGAGEMENT_MANAGE = "engagement.manage"  # the feedback queue, panels, activities, publishing
     FEEDBACK_SEND = "feedback.send"  # a patient panel member's own feedback pages
+    DECLARATIONS_MANAGE = "declarations.manage"  # the full register, declarations at meetings, withholding
 
 
 OUTSIDE_NETWORK = {Permission.PUBLIC, Permission.SIGNED_IN, Permission.SITE_ADMIN}
@@ -148,6 +149,11 @@ def _granted(membership, permission: Permission) -> bool:
     if permission not in cache:
         cache[permission] = bool(check(membership))
     return cache[permission]
+# Declarations of interest: every member declares their own (NETWORK_VIEW); secretaries and admins keep the
+# full register (withheld entries included) and record declarations made at meetings.
+_DECLARATIONS = {Role.NETWORK_ADMIN: {Permission.DECLARATIONS_MANAGE},
+                 Role.BOARD_SECRETARY: {Permission.DECLARATIONS_MANAGE}}
+POLICY = {role: permissions | _DECLARATIONS.get(role, set()) for role, permissions in POLICY.items()}
 
 
 def role_can(role: str | None, permission: Permission) -> bool:

@@ -9,6 +9,8 @@
   confidential items, even when they sit on the board (for example as a patient representative in
   attendance).
 - The video link is for those who organise the meeting or sit on the board, whatever their role.
+- A member whose papers for an item are withheld (a declared interest, through `hooks.withheld_papers`)
+  cannot open that item's papers, whatever else they may read.
 """
 
 from dataclasses import dataclass, field
@@ -19,6 +21,7 @@ from sqlalchemy import select
 from governance.core import clock
 from governance.core.permissions import Permission, Role, role_can
 from governance.extensions import db
+from governance.meetings import hooks
 from governance.meetings.meeting_models import AgendaItem, Meeting
 from governance.meetings.models import BoardMember
 from governance.networks.models import Membership
@@ -34,6 +37,16 @@ class Viewer:
     role: str | None
     manages: bool
     seats: list[BoardMember] = field(default_factory=list)
+    _withheld: dict[int, dict[int, str]] = field(default_factory=dict, repr=False)  # meeting id -> item id -> why
+
+    def withheld_items(self, meeting: Meeting) -> dict[int, str]:
+        """The items of the meeting whose papers are withheld from this member, and why (read once a meeting)."""
+        if meeting.id not in self._withheld:
+            mine = {seat.id for seat in self.seats}
+            self._withheld[meeting.id] = {
+                item_id: next(why for seat_id, why in people.items() if seat_id in mine)
+                for item_id, people in hooks.withheld_papers(meeting).items() if mine & set(people)}
+        return self._withheld[meeting.id]
 
     def sits_on(self, board_id: int, day: date | None = None) -> bool:
         """On the board today, or on `day` (the day of a meeting)."""
@@ -61,7 +74,7 @@ class Viewer:
         return not item.confidential or self.reads_in_full(meeting)
 
     def reads_papers_of(self, meeting: Meeting, item: AgendaItem) -> bool:
-        if not self.sees_item(meeting, item):
+        if not self.sees_item(meeting, item) or item.id in self.withheld_items(meeting):
             return False
         return self.reads_in_full(meeting) or item.papers_public
 

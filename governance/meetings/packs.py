@@ -193,3 +193,42 @@ def request_or_reuse(network: Network, meeting: Meeting, actor: User | None) -> 
     if state.status in ("making", "ready") and state.job is not None:
         return state.job
     return request_pack(network, meeting, actor)
+
+
+# A member's copy without the papers withheld from them -----------------------------------------
+
+NOTICE_TEMPLATE = "meetings/pdf/withheld_notice.html"
+
+
+def withheld_pages(pdf: bytes, meeting: Meeting, items: list[AgendaItem], withheld: dict[int, str]
+                   ) -> list[tuple[int, PackItem, object, int]]:
+    """(page index in the pack, item, paper, page of the paper) for each page of a withheld paper."""
+    total = len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    papers_pages = sum(p.page_count for item in items if not item.is_withdrawn for p in item.current_papers)
+    plan = _plan(meeting, items, total - papers_pages)
+    return [(first - 1 + n, entry, paper, n + 1) for entry in plan if entry.item.id in withheld
+            for paper, first in entry.papers for n in range(paper.page_count)]
+
+
+def without_papers(network: Network, pdf: bytes, meeting: Meeting, items: list[AgendaItem],
+                   withheld: dict[int, str]) -> bytes:
+    """The pack with every page of a withheld paper replaced by a page saying why it was withheld.
+
+    The pages stay where they were, so the agenda's page numbers and the bookmarks still hold.
+    """
+    pages = withheld_pages(pdf, meeting, items, withheld)
+    if not pages:
+        return pdf
+    notices = pypdf.PdfReader(io.BytesIO(render_pdf(
+        NOTICE_TEMPLATE, title=f"Board pack: {meeting.title}", network_name=network.name,
+        pages=[(entry, paper, page, withheld[entry.item.id]) for _, entry, paper, page in pages]))).pages
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(io.BytesIO(pdf)))
+    for (index, *_), notice in zip(pages, notices, strict=False):
+        page = writer.pages[index]
+        page.replace_contents(pypdf.generic.ContentStream(None, writer))
+        page[pypdf.generic.NameObject("/Resources")] = pypdf.generic.DictionaryObject()
+        page.pop("/Annots", None)
+        page.merge_page(notice)
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()

@@ -1,10 +1,10 @@
 """What a meeting's page shows to one reader: the rules are decided here, the template only shows them."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from governance.core import clock
-from governance.meetings import agenda, attendance, changes, packs, quorum, scheduling, times
+from governance.meetings import agenda, attendance, changes, hooks, packs, quorum, scheduling, times
 from governance.meetings.access import Viewer
 from governance.meetings.meeting_models import (
     AgendaItem,
@@ -37,6 +37,8 @@ class ItemRow:
     notes: list[str]
     quorum: quorum.Result | None
     movements: list[str]
+    withheld: str = ""  # why this reader's papers for the item are withheld
+    declarations: list[str] = field(default_factory=list)  # notes from later modules (declared interests)
 
     @property
     def number(self) -> int:
@@ -77,6 +79,7 @@ class MeetingPage:
     my_seat: BoardMember | None
     my_status: str | None
     notes_after_issue: bool = False
+    manage_links: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def can_send_apologies(self) -> bool:
@@ -108,6 +111,7 @@ class MeetingPage:
 
 def _rows(meeting, items, viewer, after, meeting_quorum) -> tuple[list[ItemRow], int]:
     starts, _ = agenda.timings(meeting, items)
+    withheld, notes = viewer.withheld_items(meeting), hooks.item_notes(meeting)
     rows, hidden = [], 0
     for item in items:
         if not viewer.sees_item(meeting, item):
@@ -119,7 +123,8 @@ def _rows(meeting, items, viewer, after, meeting_quorum) -> tuple[list[ItemRow],
             item=item, starts_at=starts.get(item.id),
             papers=[PaperRow(p, after.papers.get(p.id, "")) for p in shown] if readable else [],
             papers_not_shown=0 if readable else len(item.current_papers), notes=after.items.get(item.id, []),
-            quorum=meeting_quorum.by_item.get(item.id), movements=meeting_quorum.movements.get(item.id, [])))
+            quorum=meeting_quorum.by_item.get(item.id), movements=meeting_quorum.movements.get(item.id, []),
+            withheld=withheld.get(item.id, ""), declarations=notes.get(item.id, [])))
     return rows, hidden
 
 
@@ -162,7 +167,8 @@ def meeting_page(meeting: Meeting, viewer: Viewer) -> MeetingPage:
         deadline=times.papers_deadline(meeting.starts_at) if upcoming else None,
         pack=packs.pack_state(meeting, items) if full and meeting.papers_issued else None,
         previous=scheduling.previous_meeting(meeting), my_seat=my_seat,
-        my_status=my_record.status if my_record else None, notes_after_issue=after.any)
+        my_status=my_record.status if my_record else None, notes_after_issue=after.any,
+        manage_links=hooks.manage_links(meeting) if viewer.manages else [])
 
 
 @dataclass
@@ -182,12 +188,14 @@ def as_issued(meeting: Meeting, viewer: Viewer) -> list[SentItem] | None:
         return None
     now = {item.id: item for item in meeting.items}
     full = viewer.reads_in_full(meeting)
+    withheld = viewer.withheld_items(meeting)
     sent = []
     for entry in meeting.issued_snapshot["items"]:
         if entry["confidential"] and not full:
             continue
         current = now.get(entry["id"])
-        readable = full or (current is not None and current.papers_public and not current.confidential)
+        readable = (full or (current is not None and current.papers_public and not current.confidential)) \
+            and entry["id"] not in withheld
         starts = datetime.fromisoformat(entry["starts_at"]) if entry.get("starts_at") else None
         sent.append(SentItem(entry["position"], entry["title"], entry["presenter"],
                              ItemPurpose(entry["purpose"]).label, starts,

@@ -61,7 +61,8 @@ sections.register(PartnerSection(key="board_seats", title="Seats on boards and c
                                  template="meetings/_partner_seats.html", load=_partner_seats, order=30))
 
 
-# Archived board packs hold confidential papers: only those who may read the meeting in full open them --
+# Archived board packs hold confidential papers: only those who may read the meeting in full open them, and
+# not a member from whom a paper is withheld (they download their own copy from the meeting) -------------
 
 def _readable_packs(documents: list[IssuedDocument]) -> set[int]:
     """Of these board packs, those the signed-in member may open (their meetings loaded in one query)."""
@@ -69,7 +70,8 @@ def _readable_packs(documents: list[IssuedDocument]) -> set[int]:
         select(Meeting).where(Meeting.id.in_({document.subject_id for document in documents}))).scalars()}
     reader = viewer()
     return {document.id for document in documents
-            if document.subject_id in meetings and reader.reads_in_full(meetings[document.subject_id])}
+            if document.subject_id in meetings and reader.reads_in_full(meetings[document.subject_id])
+            and not reader.withheld_items(meetings[document.subject_id])}
 
 
 documents_services.register_read_check(packs.PACK_KIND, _readable_packs)

@@ -5,7 +5,7 @@ resolutions and action progress updates are append-only (triggers). Decision ref
 per network and year, numbered from a counter row per network and year.
 
 Revision ID: 0015_decisions
-Revises: 0013_accountability
+Revises: 0014_declarations
 Create Date: 2026-11-30 01:00:00
 
 """
@@ -19,7 +19,7 @@ APPEND_ONLY = ('decisions', 'meeting_decision_locks', 'resolution_votes', 'actio
 
 # revision identifiers, used by Alembic.
 revision = '0015_decisions'
-down_revision = '0013_accountability'
+down_revision = '0014_declarations'
 branch_labels = None
 depends_on = None
 
