@@ -19,6 +19,7 @@ from governance.core.pdf import render_pdf
 from governance.core.text import clean_text
 from governance.decisions import records
 from governance.decisions.models import BoardAction, Decision, Outcome, Route
+from governance.declarations import at_meetings
 from governance.documents.models import IssuedDocument
 from governance.documents.services import issue_document
 from governance.extensions import db
@@ -64,6 +65,20 @@ def _attendance(meeting: Meeting) -> dict:
     return groups
 
 
+def _declarations(meeting: Meeting, items: dict[int, AgendaItem]) -> list[dict]:
+    """Each interest declared at the meeting and how the chair managed it; withheld entries keep their details."""
+    rows = []
+    for row in at_meetings.declarations_at(meeting):
+        entry, item = row.declaration, items.get(row.agenda_item_id)
+        details = "details withheld for a recorded reason" if entry.withheld else entry.description
+        rows.append({"name": row.seat.name, "item_id": row.agenda_item_id,
+                     "item": f"{item.position}. {item.title}" if item else "",
+                     "confidential": bool(item and item.confidential),
+                     "interest": f"{entry.category_label} interest: {details}",
+                     "managed": row.management_enum.label + (f". {row.note}" if row.note else "")})
+    return rows
+
+
 def _decisions(meeting: Meeting) -> list[Decision]:
     return list(db.session.execute(select(Decision).where(Decision.meeting_id == meeting.id)
                                    .order_by(Decision.number)).scalars())
@@ -98,6 +113,7 @@ def content(meeting: Meeting, minutes: Minutes | None) -> dict:
                         "when": meeting.when, "place": meeting.place},
             "opening": minutes.opening if minutes is not None else "",
             "attendance": _attendance(meeting),
+            "declarations": _declarations(meeting, {item.id: item for item in items}),
             "quorum_at_start": found.at_start.summary if found.at_start is not None else "",
             "items": [_item(item, minutes, found.by_item[item.id].summary if item.id in found.by_item else "",
                             found.movements.get(item.id, []), decisions, actions) for item in items]}
@@ -107,7 +123,8 @@ def public_content(full: dict) -> dict:
     """The minutes without their confidential items (and any confidential decision)."""
     items = [{**item, "decisions": [d for d in item["decisions"] if not d["confidential"]]}
              for item in full["items"] if not item["confidential"]]
-    return {**full, "items": items, "withheld": len(full["items"]) - len(items)}
+    declarations = [d for d in full.get("declarations", []) if not d["confidential"]]
+    return {**full, "items": items, "declarations": declarations, "withheld": len(full["items"]) - len(items)}
 
 
 def readable(full: dict, reads_in_full: bool) -> dict:

@@ -9,6 +9,7 @@ from governance.core.errors import EditConflict, ServiceError
 from governance.core.outbox import OutboxAttachment, OutboxMessage
 from governance.decisions import records
 from governance.decisions.models import MeetingDecisionsLock
+from governance.declarations import at_meetings
 from governance.documents.models import IssuedDocument
 from governance.extensions import db
 from governance.meetings.access import Viewer
@@ -16,6 +17,7 @@ from governance.minutes import pages, services
 from governance.minutes.models import ApprovedMinutes, MinutesStatus
 from tests import factories
 from tests.decisions.conftest import decision_data
+from tests.declarations.conftest import INTEREST
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -50,6 +52,29 @@ def test_the_content_is_prefilled_from_the_meeting(setting):
     assert item["quorum"] and "quorate" in item["quorum"].lower()
     assert [d["reference"] for d in item["decisions"]] == [decision.reference]
     assert [i["title"] for i in content["items"] if i["confidential"]] == ["Practice merger"]
+
+
+def _declare(setting, seat_key, item, management):
+    held = setting.held
+    data = {**INTEREST, "agenda_item_id": str(item.id), "board_member_id": str(held.seats[seat_key].id),
+            "management": management, "declaration_id": "", "note": "Left the room at 10:40."}
+    return at_meetings.record_declaration(held.network, held.meeting, data, None)
+
+
+def test_declarations_and_how_they_were_managed_are_prefilled_and_left_out_when_confidential(setting):
+    held = setting.held
+    _declare(setting, "gp", held.item, "leaves")
+    _declare(setting, "gp2", held.other, "no_vote")
+    content = services.content(held.meeting, _draft(setting))
+    by_name = {d["name"]: d for d in content["declarations"]}
+    gp = by_name[held.seats["gp"].name]
+    assert gp["item"].endswith("Winter access plan") and "Partner in a GP practice" in gp["interest"]
+    assert gp["managed"] == "Leaves the meeting for the item. Left the room at 10:40."
+    assert held.seats["gp2"].name in by_name
+    public = services.public_content(content)
+    assert [d["name"] for d in public["declarations"]] == [held.seats["gp"].name]
+    words = pdf_text(services.draft_pdf(held.network, held.meeting, services.minutes_of(held.meeting)))
+    assert "Leaves the meeting for the item" in words
 
 
 def test_a_meeting_not_yet_held_has_no_minutes(setting):
