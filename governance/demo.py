@@ -19,8 +19,8 @@ from governance.networks.models import CareModel, Network
 from governance.partners.models import Partner, PartnerKind
 
 DEMO_MODULES = ["governance.partners.demo", "governance.mous.demo", "governance.meetings.demo",
-                "governance.declarations.demo", "governance.decisions.demo", "governance.accountability.demo",
-                "governance.engagement.demo"]
+                "governance.declarations.demo", "governance.decisions.demo", "governance.minutes.demo",
+                "governance.accountability.demo", "governance.engagement.demo"]
 
 RIVERSIDE_ACCOUNTS = [
     ("admin@riverside.example", "Amara Okafor", Role.NETWORK_ADMIN, None, "Network manager"),

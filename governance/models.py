@@ -55,6 +55,7 @@ from governance.meetings.meeting_models import (  # noqa: F401
     MeetingPaper,
 )
 from governance.meetings.models import Board, BoardMember, QuorumRule, TermsOfReference  # noqa: F401
+from governance.minutes.models import ApprovedMinutes, Minutes  # noqa: F401
 from governance.mous.models import Mou  # noqa: F401
 from governance.networks.models import Invitation, Membership, Network  # noqa: F401
 from governance.partners.models import Partner  # noqa: F401

@@ -28,6 +28,7 @@ BLUEPRINTS = [
     "governance.accountability.views",
     "governance.meetings.views",
     "governance.decisions.views",
+    "governance.minutes.views",
     "governance.engagement.views",
     "governance.declarations.views",
     "governance.dashboard.views",

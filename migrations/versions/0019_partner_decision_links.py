@@ -5,7 +5,7 @@ where it matches a decision of the same network by its reference (e.g. RIV-2026-
 change now links to that decision. The link cannot leave the network (a composite foreign key).
 
 Revision ID: 0019_partner_decision_links
-Revises: 0016_engagement
+Revises: 0018_minutes
 Create Date: 2026-11-30 02:20:00
 
 """
@@ -17,7 +17,7 @@ from governance.core.migration_helpers import drop_append_only, make_append_only
 
 # revision identifiers, used by Alembic.
 revision = '0019_partner_decision_links'
-down_revision = '0016_engagement'
+down_revision = '0018_minutes'
 branch_labels = None
 depends_on = None
 

@@ -25,7 +25,7 @@ RANKS = {
     "partners": 4,
     "mous": 5, "meetings": 5,
     "declarations": 6, "decisions": 6,
-    "accountability": 7,
+    "accountability": 7, "minutes": 7,
     "engagement": 8,
     "dashboard": 10,
 }

@@ -1,0 +1,59 @@
+"""Riverside's minutes: approved for every held board meeting but the last (whose decisions the decisions
+demo locks), each approved by a decision of the next meeting; the last meeting's minutes are a draft."""
+
+from sqlalchemy import select
+
+from governance.core import audit, tenancy
+from governance.decisions.models import Decision
+from governance.extensions import db
+from governance.meetings import agenda
+from governance.meetings.meeting_models import Meeting, MeetingStatus
+from governance.meetings.models import Board
+from governance.minutes import services
+
+SUMMARIES = {
+    "Finance report": "The finance lead presented the month's position. Members asked about the forecast for "
+                      "locum cover over winter; spend remains within the agreed budget.",
+    "Workforce and additional roles": "The board discussed recruitment under the additional roles scheme and "
+                                      "how new posts would be shared between practices.",
+    "Quality and performance dashboard": "Members reviewed access and quality measures; two practices are "
+                                         "below target on same-day access and will report back.",
+    "Patient participation group feedback": "The patient group's feedback was welcomed; responses are published "
+                                            "in You said, we did.",
+    "Risk register": "Two new risks were added: winter pressures and the clinical system migration.",
+}
+
+
+def _data(meeting: Meeting) -> dict:
+    data = {"opening": "The chair welcomed members. The actions from the previous meeting were reviewed."}
+    for item in agenda.items_of(meeting):
+        words = SUMMARIES.get(item.title) or ("The board discussed the item." if not item.standing_key else "")
+        data[f"summary_{item.id}"] = words
+    return data
+
+
+def _approving(meeting: Meeting) -> Decision | None:
+    """The first approved decision of the earliest later meeting that approved one (usually the next)."""
+    choices = services.approving_choices(meeting)
+    return choices[-1] if choices else None
+
+
+def seed(demo) -> None:
+    """Approved minutes for every held Riverside board meeting but the last; a draft for the last."""
+    network = demo.riverside
+    tenancy.activate(network.id)
+    secretary = demo.users["secretary@riverside.example"]
+    audit.set_actor(db.session, secretary.id)
+    board = db.session.execute(select(Board).where(Board.name == "Riverside Primary Care Home Board")).scalar_one()
+    held = list(db.session.execute(select(Meeting).where(
+        Meeting.board_id == board.id, Meeting.status == MeetingStatus.HELD.value)
+        .order_by(Meeting.starts_at)).scalars())
+    for meeting, following in zip(held, held[1:] + [None], strict=False):
+        minutes = services.save_minutes(meeting, _data(meeting), None, secretary)
+        approving = _approving(meeting) if following is not None else None
+        if approving is not None:
+            services.circulate(network, minutes, secretary)
+            services.approve(network, minutes, approving.id, secretary)
+    audit.set_actor(db.session, None)
+    tenancy.activate(None)
+    db.session.flush()
