@@ -140,7 +140,8 @@ def test_the_audit_trail_and_its_filters_are_accessible(live_app, live_server, b
     page.get_by_role("button", name="Save role").click()
     page.check()
 
-    page.get_by_role("link", name="Audit trail").first.click()
+    # the header menu moves what does not fit under "More": follow the menu's link wherever it sits
+    page.visit(page.locator("header a", has_text="Audit trail").first.get_attribute("href"))
     page.check()  # includes axe's summary-name rule: the Changes expander has a name
     expander = page.get_by_text("What changed (1 field)").first
     expander.click()
