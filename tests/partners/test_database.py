@@ -109,7 +109,7 @@ def test_every_link_between_partner_records_carries_the_network():
                 assert [c.name for c in constraint.columns][0] == "network_id", f"{table.name}: {constraint.name}"
                 assert [e.column.name for e in constraint.elements][:1] == ["network_id"]
                 links += 1
-    assert links == 3
+    assert links == 4  # contacts, status changes and list sizes to their partner; a status change to its decision
 
 
 # Migration 0008 on data that was there before -----------------------------------------------
