@@ -96,6 +96,7 @@ def test_the_database_refuses_two_entries_of_one_revision_for_a_date(any_app, mo
 
 def test_every_link_between_partner_records_carries_the_network():
     """Walk every foreign key of the partners' tables: a link to a network's record is (network_id, x_id)."""
+    import governance.models  # noqa: F401  every table, so links to modules above partners resolve
     scoped_tables = {cls.__tablename__ for cls in db.Model.__subclasses__() if issubclass(cls, NetworkScoped)}
     partner_tables = [cls.__table__ for cls in vars(models).values()
                       if isinstance(cls, type) and issubclass(cls, NetworkScoped) and hasattr(cls, "__table__")]
