@@ -6,11 +6,20 @@ Views and services never commit: only this and CLI commands do. After a commit, 
 after-commit listeners run (the outbox hands new mail to the worker there).
 """
 
-from flask import Flask, g
+from flask import Flask, g, has_request_context
 
 from governance.extensions import db
 
 _DISCARD = "accord_discard_request_changes"
+
+
+def commit_outside_request() -> None:
+    """End the unit of work of something that is not a request: a background task's step (a document
+    job saving its result) or the demo loader run by a CLI command. Requests never call this: the
+    unit of work commits them once, after the view returns."""
+    if has_request_context():
+        raise RuntimeError("a request is committed by its unit of work, not by the code it calls")
+    db.session.commit()
 
 
 def discard() -> None:

@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from governance.auth.models import User
-from governance.core import clock, tenancy
+from governance.core import clock, tenancy, uow
 from governance.core.errors import ServiceError
 from governance.core.tasks import enqueue_after_commit, task
 from governance.documents.models import DocumentJob, IssuedDocument, JobStatus
@@ -64,7 +64,7 @@ def build_document(job_id: int) -> int | None:
         document = _BUILDERS[job.kind](job, report)
         db.session.flush()
         document_id = document.id
-        db.session.commit()
+        uow.commit_outside_request()
     except Exception:
         db.session.rollback()
         current_app.logger.exception("Document job %s (%s) failed", job_id, job.kind)

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from governance.core import audit, clock, tenancy
+from governance.core import audit, clock, tenancy, uow
 from governance.extensions import db
 from governance.mous import comments, services, signing, text
 from governance.networks.models import Membership
@@ -67,7 +67,7 @@ def _sign(network, version, demo, email: str) -> None:
     audit.set_actor(db.session, user.id)
     # The demo loads from the CLI, which commits; signing re-checks the password in its own
     # transaction (as each signature is its own request in the app), so commit what came before.
-    db.session.commit()
+    uow.commit_outside_request()
     signing.sign_mou_version(network, version, membership, full_name=user.full_name,
                               job_title=membership.job_title, confirmed=True, password=demo.password,
                               ip_address="192.0.2.21", user_agent=DEMO_AGENT)
