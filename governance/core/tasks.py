@@ -14,6 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from config import INSTANCE_DIR
+from governance.core import uow
 
 _app: Flask | None = None
 _AFTER_COMMIT = "accord_tasks_after_commit"
@@ -52,6 +53,7 @@ def _in_fresh_context(function):
     @functools.wraps(function)
     def run(*args, **kwargs):
         with _app_for_task().app_context():
+            uow.enter_task()
             return function(*args, **kwargs)
 
     return run

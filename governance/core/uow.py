@@ -11,13 +11,21 @@ from flask import Flask, g, has_request_context
 from governance.extensions import db
 
 _DISCARD = "accord_discard_request_changes"
+_TASK = "accord_running_a_task"
+
+
+def enter_task() -> None:
+    """Mark the current (fresh) app context as a background task's: its steps end their own unit
+    of work. In immediate mode (tests) a task runs inside the request that enqueued it, after that
+    request's commit; it still owns its transactions."""
+    g.setdefault(_TASK, True)
 
 
 def commit_outside_request() -> None:
     """End the unit of work of something that is not a request: a background task's step (a document
     job saving its result) or the demo loader run by a CLI command. Requests never call this: the
     unit of work commits them once, after the view returns."""
-    if has_request_context():
+    if has_request_context() and not g.get(_TASK):
         raise RuntimeError("a request is committed by its unit of work, not by the code it calls")
     db.session.commit()
 
