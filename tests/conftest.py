@@ -4,6 +4,7 @@ import os
 import shutil
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -136,13 +137,37 @@ def database(request):
     return getattr(request, "param", "sqlite")
 
 
+@pytest.fixture(scope="session")
+def demo_template(sqlite_template, tmp_path_factory):
+    """The demo (Riverside and Northgate, every module's records), seeded once per test worker.
+
+    Seeding takes most of a minute; tests marked `demo` start from a copy of this database instead
+    (read the records back with `factories.demo_records()`). One test still seeds through the CLI.
+    """
+    from governance import demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    shutil.copy(sqlite_template, path)
+    _CLOCK.move_to(FROZEN_AT)
+    with running_app(f"sqlite:///{path}", MAIL_SUPPRESS=True):
+        demo.seed_demo(factories.PASSWORD)
+        _db.session.commit()
+    return path
+
+
+def sqlite_start(request) -> Path:
+    """The database a SQLite test starts from: the migrated schema, or the demo for tests marked `demo`."""
+    demo = request.node.get_closest_marker("demo") is not None
+    return request.getfixturevalue("demo_template" if demo else "sqlite_template")
+
+
 @pytest.fixture
 def app(database, request, tmp_path):
     if database == "postgresql":
         yield request.getfixturevalue("pg_app")
         return
     path = tmp_path / "accord.sqlite3"
-    shutil.copy(request.getfixturevalue("sqlite_template"), path)
+    shutil.copy(sqlite_start(request), path)
     with running_app(f"sqlite:///{path}") as app:
         yield app
 

@@ -415,3 +415,22 @@ def make_panel(network: Network, partner: Partner | None = None, **kw):
     db.session.add(panel)
     db.session.flush()
     return panel
+
+
+def demo_records():
+    """The demo's networks, accounts and foundation partners, read back from a test marked `demo`."""
+    from sqlalchemy import select
+
+    from governance.demo import Demo
+
+    def network(slug):
+        return db.session.execute(select(Network).where(Network.slug == slug)).scalar_one()
+
+    seeded = Demo(riverside=network("riverside"), northgate=network("northgate"), password=PASSWORD)
+    seeded.users = {user.email: user for user in db.session.execute(select(User)).scalars()}
+    partners = db.session.execute(select(Partner).where(Partner.network_id == seeded.riverside.id)
+                                  .execution_options(all_networks=True)).scalars()
+    by_name = {partner.name: partner for partner in partners}
+    seeded.partners = {"practice": by_name["Riverside Medical Centre"],
+                       "trust": by_name["Riverside Community Health NHS Trust"]}
+    return seeded

@@ -19,8 +19,9 @@ from governance import demo
 from governance.auth import services as auth_services
 from governance.core.permissions import OUTSIDE_NETWORK, POLICY, Role
 from governance.extensions import db
+from tests import factories
 
-PASSWORD = "a demo password for the fuzzer"
+PASSWORD = factories.PASSWORD  # the demo template is seeded with it
 ROLES = {  # one demo account of each role in Riverside
     "network_admin": "admin@riverside.example", "board_secretary": "secretary@riverside.example",
     "board_member": "chair@riverside.example", "partner_representative": "signatory@riverside.example",
@@ -113,6 +114,7 @@ def _walk(app, clients, data, failures, counter, used, rules, first_turn):
 
 
 @pytest.mark.postgres
+@pytest.mark.demo  # on SQLite it starts from the demo seeded once; on PostgreSQL it seeds it here
 def test_no_route_answers_5xx_to_hostile_input_for_any_role(any_app):
     any_app.config["PROPAGATE_EXCEPTIONS"] = False
     any_app.config["MAIL_SUPPRESS"] = True

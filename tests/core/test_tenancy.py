@@ -268,12 +268,10 @@ def test_a_member_gets_404_for_every_record_url_of_another_network(app, client, 
     assert client.get(f"/n/{network.slug}/documents/{own[IssuedDocument].id}.pdf").status_code == 200
 
 
+@pytest.mark.demo
 def test_record_urls_of_every_module_answer_404_across_networks(app, client):
     """The demo data of every module: a member of a third network asks for each record by id."""
-    from governance import demo
-
-    seeded = demo.seed_demo(factories.PASSWORD)
-    db.session.commit()
+    seeded = factories.demo_records()
     third = factories.make_network()
     partner = factories.make_partner(third)
     me = factories.make_member(third, Role.NETWORK_ADMIN, partner_id=partner.id)

@@ -1,8 +1,8 @@
 """The demo's decisions and actions are what the tour promises."""
 
+import pytest
 from sqlalchemy import select
 
-from governance import demo
 from governance.core import ledger, tenancy
 from governance.decisions import logs, records
 from governance.decisions.models import BoardAction, Decision, ResolutionStatus, WrittenResolution
@@ -11,10 +11,9 @@ from governance.networks.models import Membership
 from tests import factories
 
 
+@pytest.mark.demo
 def test_riverside_has_a_year_of_decisions_and_actions(app):
-    app.config["MAIL_SUPPRESS"] = True
-    seeded = demo.seed_demo(factories.PASSWORD)
-    db.session.commit()
+    seeded = factories.demo_records()
     tenancy.activate(seeded.riverside.id)
     decisions = list(db.session.execute(select(Decision).order_by(Decision.decided_on, Decision.number)).scalars())
     assert 25 <= len(decisions) <= 40

@@ -1,8 +1,8 @@
 """The demo's register of interests is what the tour promises."""
 
+import pytest
 from sqlalchemy import select
 
-from governance import demo
 from governance.core import ledger, tenancy
 from governance.declarations import at_meetings, duties, publishing
 from governance.declarations.models import MeetingDeclaration
@@ -11,10 +11,9 @@ from governance.meetings import attendance
 from tests import factories
 
 
+@pytest.mark.demo
 def test_riverside_has_a_full_register_one_member_overdue_and_a_gp_who_left_the_room(app):
-    app.config["MAIL_SUPPRESS"] = True
-    seeded = demo.seed_demo(factories.PASSWORD)
-    db.session.commit()
+    seeded = factories.demo_records()
     tenancy.activate(seeded.riverside.id)
     try:
         holders = publishing.decision_makers()

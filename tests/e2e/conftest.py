@@ -12,7 +12,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from governance.extensions import db as _db
-from tests.conftest import running_app
+from tests.conftest import running_app, sqlite_start
 from tests.postgres import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -41,10 +41,11 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_app(sqlite_template, tmp_path):
-    """An app on its own database; create data in it before starting the live server."""
+def live_app(request, tmp_path):
+    """An app on its own database (the demo's for tests marked `demo`); create data in it before
+    starting the live server."""
     path = tmp_path / "live.sqlite3"
-    shutil.copy(sqlite_template, path)
+    shutil.copy(sqlite_start(request), path)
     with running_app(f"sqlite:///{path}", WTF_CSRF_ENABLED=True, TESTING=False) as app:
         yield app
 

@@ -6,19 +6,18 @@ with axe-core checks on every page visited.
 
 import pytest
 
-from governance import demo
 from governance.core import tenancy
 from governance.extensions import db
 from tests import factories
 from tests.e2e.conftest import sign_in
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.demo]
 
 NO_SIDEWAYS_SCROLL = "document.documentElement.scrollWidth <= window.innerWidth"
 
 
 def _riverside_with_a_new_workstream():
-    seeded = demo.seed_demo(factories.PASSWORD)
+    seeded = factories.demo_records()
     tenancy.activate(seeded.riverside.id)
     factories.make_workstream(seeded.riverside, name="Care home support", lead_partner_id=seeded.partners["trust"].id,
                               population="Residents of the valley's nine care homes")
@@ -90,8 +89,6 @@ def test_the_secretary_assigns_an_accountable_and_the_gap_disappears(live_app, l
 
 
 def test_the_matrix_reads_as_a_list_per_workstream_on_a_phone(live_app, live_server, phone_page):
-    demo.seed_demo(factories.PASSWORD)
-    db.session.commit()
     page = phone_page
     sign_in(page, "gp@riverside.example", factories.PASSWORD)
     page.visit("/n/riverside/accountability/matrix")

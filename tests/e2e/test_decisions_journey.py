@@ -7,7 +7,6 @@ import re
 import pytest
 from sqlalchemy import select
 
-from governance import demo
 from governance.core import tenancy
 from governance.extensions import db
 from governance.meetings import agenda, hooks
@@ -16,16 +15,12 @@ from governance.meetings.models import Board
 from tests import factories
 from tests.e2e.conftest import sign_in
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.demo]
 
 
 @pytest.fixture
 def demo_data(live_app):
-    live_app.config["MAIL_SUPPRESS"] = True
-    seeded = demo.seed_demo(factories.PASSWORD)
-    db.session.commit()
-    live_app.config["MAIL_SUPPRESS"] = False
-    return seeded
+    return factories.demo_records()
 
 
 def _last_held_board_meeting(seeded):

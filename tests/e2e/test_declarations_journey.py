@@ -5,20 +5,15 @@ import re
 
 import pytest
 
-from governance import demo
-from governance.extensions import db
 from tests import factories
 from tests.e2e.conftest import sign_in
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.demo]
 
 
 @pytest.fixture
 def demo_data(live_app):
-    live_app.config["MAIL_SUPPRESS"] = True
-    demo.seed_demo(factories.PASSWORD)
-    db.session.commit()
-    live_app.config["MAIL_SUPPRESS"] = False
+    return factories.demo_records()
 
 
 def test_secretary_records_a_declaration_and_the_quorum_shown_updates(demo_data, live_server, browser_page):

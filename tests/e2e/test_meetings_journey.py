@@ -8,20 +8,15 @@ import re
 import pypdf
 import pytest
 
-from governance import demo
-from governance.extensions import db
 from tests import factories
 from tests.e2e.conftest import sign_in
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.demo]
 
 
 @pytest.fixture
 def demo_data(live_app):
-    live_app.config["MAIL_SUPPRESS"] = True  # the demo tells nobody
-    demo.seed_demo(factories.PASSWORD)
-    db.session.commit()  # the worker makes the next meeting's board pack now (at once, in tests)
-    live_app.config["MAIL_SUPPRESS"] = False
+    return factories.demo_records()
 
 
 def _fill_date(page, name, day, month, year):

@@ -1,8 +1,8 @@
 """The demo's boards and meetings are what the tour promises."""
 
+import pytest
 from sqlalchemy import select
 
-from governance import demo
 from governance.core import clock, tenancy
 from governance.extensions import db
 from governance.meetings import agenda, attendance, boards, packs, terms
@@ -11,9 +11,9 @@ from governance.meetings.models import Board
 from tests import factories
 
 
+@pytest.mark.demo
 def test_the_demo_has_riverside_s_board_year_and_northgate_s_board(app):
-    app.config["MAIL_SUPPRESS"] = True
-    seeded = demo.seed_demo(factories.PASSWORD)
+    seeded = factories.demo_records()
     db.session.commit()  # the worker makes the next board pack
     tenancy.activate(seeded.riverside.id)
     try:

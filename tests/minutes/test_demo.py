@@ -1,8 +1,8 @@
 """The demo's minutes: approved for every held Riverside meeting but the last, a draft for the last."""
 
+import pytest
 from sqlalchemy import select
 
-from governance import demo
 from governance.core import ledger, tenancy
 from governance.decisions import records
 from governance.extensions import db
@@ -12,10 +12,9 @@ from governance.minutes.models import MinutesStatus
 from tests import factories
 
 
+@pytest.mark.demo
 def test_riverside_has_approved_minutes_but_for_the_last_meeting(app):
-    app.config["MAIL_SUPPRESS"] = True
-    seeded = demo.seed_demo(factories.PASSWORD)
-    db.session.commit()
+    seeded = factories.demo_records()
     tenancy.activate(seeded.riverside.id)
     held = list(db.session.execute(select(Meeting).where(Meeting.status == MeetingStatus.HELD.value)
                                    .order_by(Meeting.starts_at)).scalars())

@@ -2,6 +2,7 @@
 
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from governance.auth import services as auth_services
@@ -10,6 +11,7 @@ from governance.core.audit import AuditEntry
 from governance.demo import DEMO_ACCOUNTS
 from governance.extensions import db
 from governance.networks.models import Invitation, Membership, Network
+from tests import factories
 
 
 def test_create_admin_makes_a_site_administrator(app):
@@ -98,13 +100,13 @@ def test_demo_accounts_lists_every_account_and_the_password(app):
         assert email in result.output and role_label in result.output
 
 
+@pytest.mark.demo
 def test_the_demo_mous_issued_for_signature_have_no_placeholders_left(app):
-    from governance import demo
     from governance.core import tenancy
     from governance.mous.models import Mou
     from governance.mous.text import placeholders
 
-    riverside = demo.seed_demo("a demo password").riverside
+    riverside = factories.demo_records().riverside
     tenancy.activate(riverside.id)
     issued = [m for m in db.session.execute(select(Mou)).scalars() if m.issued_count]
     assert len(issued) == 2
@@ -113,11 +115,9 @@ def test_the_demo_mous_issued_for_signature_have_no_placeholders_left(app):
     tenancy.activate(None)
 
 
+@pytest.mark.demo
 def test_northgate_is_usable_on_its_own_and_one_gp_sits_on_both_boards(app):
-    from governance import demo
-
-    seeded = demo.seed_demo("a demo password")
-    db.session.commit()
+    seeded = factories.demo_records()
 
     def networks_of(email):
         user = auth_services.find_user(email)
