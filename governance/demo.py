@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from governance.auth import services as auth_services
 from governance.auth.models import User
-from governance.core import audit, tenancy
+from governance.core import audit, ledger, tenancy
 from governance.core.permissions import Role
 from governance.extensions import db
 from governance.networks import services as network_services
@@ -105,6 +105,7 @@ def seed_demo(password: str) -> Demo | None:
     tenancy.activate(northgate.id)
     _add_accounts(demo, northgate, NORTHGATE_SIGNATORIES)
     tenancy.activate(None)
+    ledger.check_all()  # as the worker's hourly check would: the decision log shows the record verified
     return demo
 
 

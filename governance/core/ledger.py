@@ -6,9 +6,13 @@ event's canonical content, the SHA-256 of that content, and the SHA-256 of the e
 the previous entry's. Modules never compute chain hashes of their own.
 
 `verify(network_id)` walks a chain and names the first entry whose chain, content or stored
-record no longer matches. A module that records events about a kind of record registers how to
-read that record's canonical content back from the database (`register_subject`), so that a row
-changed directly in the database is caught, not only a changed ledger entry.
+record no longer matches. Walking reads back every recorded record, so pages never walk: the
+worker checks every chain hourly (`check_all`, also `flask verify-ledger`) and stores the result
+(`LedgerCheck`), which pages show in a fixed number of queries (`last_check`).
+
+A module that records events about a kind of record registers how to read that record's
+canonical content back from the database (`register_subject`), so that a row changed directly in
+the database is caught, not only a changed ledger entry.
 """
 
 import hashlib
@@ -18,11 +22,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint, select
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from governance.core import clock
+from governance.core import clock, uow
 from governance.core.db import AppendOnly, NetworkScoped, UTCDateTime
+from governance.core.tasks import crontab, periodic_task
 from governance.extensions import db
 
 GENESIS = "0" * 64
@@ -145,7 +150,8 @@ def verify(network_id: int, batch: int = 500) -> Verification:
             if problem:
                 return Verification(network_id, checked, last, entry, problem)
             previous_hash, expected, checked, last = entry.entry_hash, expected + 1, checked + 1, entry
-        db.session.expunge_all()
+        for entry in entries[:-1]:  # memory stays flat on a long chain; the caller's objects stay loaded
+            db.session.expunge(entry)
 
 
 def _problem(entry: LedgerEntry, sequence: int, previous_hash: str) -> str:
@@ -166,3 +172,62 @@ def _problem(entry: LedgerEntry, sequence: int, previous_hash: str) -> str:
         if canonical(stored) != canonical(entry.content):
             return f"the {entry.subject_type} it records has been changed in the database"
     return ""
+
+
+class LedgerCheck(NetworkScoped, db.Model):
+    """The result of the latest walk of a network's chain: what pages show instead of walking it."""
+
+    __tablename__ = "ledger_checks"
+    __table_args__ = (UniqueConstraint("network_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    checked: Mapped[int] = mapped_column(Integer)  # entries verified, in order, from the first
+    head_sequence: Mapped[int | None] = mapped_column(Integer)  # the last entry verified
+    head_hash: Mapped[str | None] = mapped_column(String(64))
+    ok: Mapped[bool] = mapped_column(Boolean)
+    broken_sequence: Mapped[int | None] = mapped_column(Integer)  # the first entry that no longer matches
+    problem: Mapped[str] = mapped_column(Text, default="")
+
+    @property
+    def short_hash(self) -> str:
+        return (self.head_hash or "")[:12]
+
+
+def last_check(network_id: int) -> LedgerCheck | None:
+    return db.session.execute(select(LedgerCheck).where(LedgerCheck.network_id == network_id)
+                              .execution_options(all_networks=True)).scalar_one_or_none()
+
+
+def check(network_id: int) -> LedgerCheck:
+    """Walk the network's chain now and store the result for pages to show."""
+    result = verify(network_id)
+    stored = last_check(network_id) or LedgerCheck(network_id=network_id)
+    stored.checked_at = clock.now()
+    stored.checked = result.checked
+    stored.head_sequence = result.head.sequence if result.head else None
+    stored.head_hash = result.head.entry_hash if result.head else None
+    stored.ok = result.ok
+    stored.broken_sequence = result.broken.sequence if result.broken else None
+    stored.problem = result.problem
+    db.session.add(stored)
+    db.session.flush()
+    return stored
+
+
+def check_all() -> list[tuple[int, Verification]]:
+    """Walk every network's chain and store each result; returns each network's verification."""
+    network_ids = db.session.execute(select(LedgerEntry.network_id).distinct()
+                                     .execution_options(all_networks=True)).scalars().all()
+    results = []
+    for network_id in sorted(network_ids):
+        results.append((network_id, verify(network_id)))
+        check(network_id)
+    return results
+
+
+@periodic_task(crontab(minute="7"))
+def check_hourly() -> None:
+    """The worker's hourly walk of every chain (a row edited in the database shows within the hour)."""
+    check_all()
+    uow.commit_outside_request()

@@ -103,16 +103,17 @@ def is_superseded(decision_id: int) -> bool:
 
 @dataclass
 class ChainHead:
-    checked: int
-    entry: object
-    ok: bool
-    problem: str = ""
+    check: object  # the worker's latest walk of the chain (ledger.LedgerCheck), None before the first
+    head: object  # the chain's newest entry now
+    since: int  # entries recorded after the last check (checked at the next one)
 
 
 def verified_head(network_id: int) -> ChainHead:
-    """'Record verified up to entry N': walk the network's ledger and report its head."""
-    result = ledger.verify(network_id)
-    return ChainHead(result.checked, result.broken or result.head, result.ok, result.problem)
+    """'Record verified up to entry N': the worker's last walk of the ledger, in two queries."""
+    check, head = ledger.last_check(network_id), ledger.head(network_id)
+    checked_through = (check.head_sequence or 0) if check and check.ok else 0
+    since = max(0, (head.sequence if head else 0) - checked_through) if check and check.ok else 0
+    return ChainHead(check, head, since)
 
 
 def board_choices() -> list[tuple[int, str]]:

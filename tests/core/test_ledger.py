@@ -92,6 +92,35 @@ def test_verify_ledger_command_exits_non_zero_and_names_the_entry(app):
     broken = runner.invoke(args=["verify-ledger"])
     assert broken.exit_code == 1
     assert "entry 2 (Event 2) no longer matches: it does not follow the entry before it" in broken.output
+    stored = ledger.last_check(network.id)  # what the decision log shows now
+    assert not stored.ok and stored.broken_sequence == 2 and stored.checked == 1
+
+
+def test_the_hourly_check_stores_each_chain_s_result_and_reading_it_costs_the_same_at_any_length(
+        app, count_queries):
+    small, large = factories.make_network(), factories.make_network()
+    _record(small, 1)
+    for n in range(1, 41):
+        _record(large, n)
+    db.session.commit()
+    assert ledger.last_check(small.id) is None
+    ledger.check_hourly()  # the worker's periodic task: walks and commits on its own
+    db.session.expire_all()
+    for network, length in ((small, 1), (large, 40)):
+        stored = ledger.last_check(network.id)
+        assert stored.ok and stored.checked == length and stored.head_sequence == length
+        assert stored.head_hash == ledger.head(network.id).entry_hash
+    costs = []
+    for network in (small, large):
+        with count_queries() as queries:
+            ledger.last_check(network.id), ledger.head(network.id)
+        costs.append(queries.count)
+    assert costs[0] == costs[1] == 2
+    _record(small, 2)
+    db.session.commit()
+    ledger.check_hourly()
+    db.session.expire_all()
+    assert ledger.last_check(small.id).head_sequence == 2  # updated in place: one row per network
 
 
 def test_concurrent_appends_never_fork_the_chain(any_app):

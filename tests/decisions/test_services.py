@@ -234,8 +234,11 @@ def test_the_ledger_verifies_and_names_a_decision_changed_with_sql(held):
     assert not result.ok
     assert result.broken.subject_id == tampered.id and result.broken.subject_type == "Decision"
     assert "has been changed in the database" in result.problem
+    assert logs.verified_head(held.network.id).check is None  # pages never walk the chain themselves
+    ledger.check_all()
     head = logs.verified_head(held.network.id)
-    assert not head.ok and head.entry.subject_id == tampered.id
+    assert not head.check.ok and head.check.broken_sequence == result.broken.sequence
+    assert "has been changed in the database" in head.check.problem
 
 
 # Written resolutions ---------------------------------------------------------------------------

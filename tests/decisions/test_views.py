@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from governance.core import tenancy
+from governance.core import ledger, tenancy
 from governance.decisions import actions, records, resolutions
 from governance.decisions.models import ActionUpdate, BoardAction, Decision, WrittenResolution
 from governance.documents.models import IssuedDocument
@@ -245,7 +245,11 @@ def test_a_secretary_adds_and_changes_an_action(client, login_as, ids):
 def test_the_log_filters_export_and_pdfs(client, login_as, ids):
     login_as("board_secretary")
     page = html(client.get(D + "/?q=winter&outcome=approved&start[day]=1&start[month]=11&start[year]=2026"))
-    assert "RIV-2026-001" in page and "Record verified up to entry" in page
+    assert "RIV-2026-001" in page and "The record has not been verified yet" in page
+    ledger.check_all()  # the worker's hourly check
+    db.session.commit()
+    page = html(client.get(D + "/?q=winter&outcome=approved&start[day]=1&start[month]=11&start[year]=2026"))
+    assert "RIV-2026-001" in page and re.search(r"Record verified up to entry \d+, <span", page)
     assert "RIV-2026-001" not in html(client.get(D + "/?outcome=rejected"))
     assert client.get(D + "/?start[day]=99&start[month]=1&start[year]=2026&board=abc&page=-3").status_code == 200
     csv = client.get(D + "/log.csv")
