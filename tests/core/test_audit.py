@@ -193,7 +193,7 @@ def test_every_domain_model_is_audited(app):
     from governance.core.db import Audited
 
     bookkeeping = {"AuditEntry", "LoginAttempt", "PasswordResetToken", "OutboxMessage", "OutboxAttachment",
-                   "DocumentJob", "FormSubmission", "LedgerEntry", "UserSession", "PasswordResetRequest",
+                   "DocumentJob", "FormSubmission", "LedgerEntry", "LedgerCheck", "UserSession", "PasswordResetRequest",
                    "DecisionCounter",
                    # engagement: who sent feedback is kept out of the audit trail on purpose (an entry would
                    # show a hidden name to staff); public form uses only feed the rate limit
