@@ -96,3 +96,31 @@ def test_a_reader_who_may_not_read_the_previous_meeting_in_full_gets_the_minutes
     sitting = Viewer(chair.membership_id, "board_member", False, [chair])
     assert packs.copy_for(setting.held.network, full, meeting, items, sitting) == full
     assert "Practice merger" in pdf_text(full)
+
+
+def test_the_newcomer_downloads_the_pack_with_public_minutes_and_not_the_archived_copy(app, network):
+    from governance.core import tenancy
+    from tests.meetings.test_views import sign_in
+    from tests.minutes.conftest import make_setting
+
+    setting = make_setting(network)
+    tenancy.activate(network.id)
+    _draft(setting)
+    meeting = _next_meeting(setting)
+    _pack_of(setting, meeting)
+    document = db.session.execute(select(IssuedDocument.id).where(IssuedDocument.kind == packs.PACK_KIND)
+                                  .order_by(IssuedDocument.id.desc())).scalars().first()
+    newcomer = factories.make_seat(setting.held.board, from_date=date(2026, 12, 10))
+    chair = setting.held.seats["chair"]
+    db.session.commit()
+    memberships = (newcomer.membership, chair.membership)
+    tenancy.activate(None)
+    client, sitting = sign_in(app, memberships[0]), sign_in(app, memberships[1])
+    base = f"/n/{network.slug}/meetings/{meeting.id}/board-pack.pdf"
+    copy = client.get(base)
+    assert copy.status_code == 200
+    text = pdf_text(copy.data)
+    assert "Winter access plan" in text and "discussed in private" not in text
+    assert "discussed in private" in pdf_text(sitting.get(base).data)
+    assert client.get(f"/n/{network.slug}/documents/{document}.pdf").status_code == 404
+    assert sitting.get(f"/n/{network.slug}/documents/{document}.pdf").status_code == 200
