@@ -105,6 +105,8 @@ def manage_links(meeting) -> list[tuple[str, str]]:
 
 # The previous meeting's minutes, appended to a board pack: the minutes module (above meetings) finds them.
 
+PREVIOUS_MINUTES_TITLE = "Minutes of the previous meeting"
+
 @dataclass(frozen=True)
 class PreviousMinutes:
     """The minutes of the board's latest earlier meeting that has any, as a board pack appends them."""
@@ -120,7 +122,7 @@ class PreviousMinutes:
 
     @property
     def title(self) -> str:
-        return f"Minutes of the previous meeting ({format_date(self.held_on)})"
+        return f"{PREVIOUS_MINUTES_TITLE} ({format_date(self.held_on)})"
 
 
 PreviousMinutesProvider = Callable[[object], PreviousMinutes | None]

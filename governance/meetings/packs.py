@@ -33,7 +33,7 @@ PACK_KIND = "board_pack"
 FRONT_TEMPLATE = "meetings/pdf/pack_front.html"
 AGENDA_TEMPLATE = "meetings/pdf/agenda.html"
 AGENDA_PAGE = 1  # the cover is page 0
-MINUTES_BOOKMARK = "Minutes of the previous meeting"
+MINUTES_BOOKMARK = hooks.PREVIOUS_MINUTES_TITLE  # the bookmark at which the appended minutes start
 
 
 def fingerprint(meeting: Meeting, items: list[AgendaItem]) -> str:

@@ -185,14 +185,6 @@ def approving_decisions(versions: list[TermsOfReference]) -> dict[int, hooks.Cit
     return {version_id: decision for version_id, decision in found.items() if decision is not None}
 
 
-def approval_words(terms: TermsOfReference, decision: hooks.CitedDecision | None) -> str:
-    """"Approved on 3 March 2026 by decision RIV-2026-014" (without the decision: as the note says)."""
-    words = f"Approved on {format_date(terms.approved_on)}"
-    if decision is not None:
-        words += f" by decision {decision.reference}"
-    return words + (f" ({terms.approval_note})" if terms.approval_note else "")
-
-
 def request_pdf(network: Network, board: Board, terms: TermsOfReference, actor: User | None):
     """Ask the worker to issue the PDF of an approved version."""
     if terms.is_draft:
