@@ -57,7 +57,9 @@ def test_the_pack_ends_with_the_draft_minutes_of_the_previous_meeting(setting):
     assert "DRAFT" in tail and "Winter access plan" in tail and "Practice merger" in tail
     agenda_text = " ".join(reader.pages[1].extract_text().split())
     assert "Minutes of the previous meeting (19 November 2026), draft: at the end of this pack" in agenda_text
-    assert f"Page 1 of {5 + minutes_pages}" in reader.pages[0].extract_text()
+    cover = " ".join(reader.pages[0].extract_text().split())
+    assert f"Page 1 of {5 + minutes_pages}" in cover
+    assert "ends with the minutes of the previous meeting (19 November 2026), in draft" in cover
 
 
 def test_once_approved_the_pack_has_the_approved_minutes_and_an_older_pack_goes_stale(setting):
