@@ -15,7 +15,8 @@ from governance.core import audit, clock, tenancy
 from governance.decisions import actions, records, resolutions
 from governance.decisions.models import Decision
 from governance.extensions import db
-from governance.meetings import agenda
+from governance.meetings import agenda, terms
+from governance.meetings.demo import BOARD_TERMS
 from governance.meetings.meeting_models import Meeting, MeetingStatus
 from governance.meetings.models import Board
 from governance.networks.models import Membership
@@ -133,6 +134,21 @@ def _supersede(held, made, secretary):
         "relation": "supersedes", "related_reference": first.reference}, secretary)
 
 
+def _terms_review(network, board, held, secretary):
+    """The board's yearly review of its terms of reference: version 2, approved by a decision of the board."""
+    meeting = held[-3]
+    item = next(i for i in _decision_items(meeting) if i.purpose == "decision" and not i.confidential
+                and not records.item_context(meeting, i).refusal)
+    decision = records.record_decision(meeting, item, {
+        "title": "Approve the board's revised terms of reference", "outcome": "approved",
+        "resolution": "The board approves version 2 of its terms of reference, adding its yearly review.",
+        "reasons": "The terms of reference are reviewed every year.", "votes_against": "0",
+        **_votes(records.item_context(meeting, item), 2)}, secretary)
+    draft = terms.save_draft(board, BOARD_TERMS + "\n\n# Review\n\nThe board reviews these terms of reference "
+                             "every year.", None, secretary)
+    terms.approve(network, board, draft, None, "", secretary, decision.reference)
+
+
 def _written_resolutions(demo, board, secretary):
     passed = resolutions.circulate(board, {
         "title": "Join the ICB's shared care record pilot",
@@ -195,6 +211,7 @@ def _riverside(demo):
     board = db.session.execute(select(Board).where(Board.name == "Riverside Primary Care Home Board")).scalar_one()
     held, made = _year(demo, board, secretary)
     _supersede(held, made, secretary)
+    _terms_review(network, board, held, secretary)
     _written_resolutions(demo, board, secretary)
     _actions(demo, held, made, secretary)
     for meeting in held[:-1]:

@@ -6,7 +6,7 @@ from governance.core.cards import DashboardCard
 from governance.core.forms import ConfirmForm
 from governance.core.permissions import Permission, can, requires
 from governance.core.views import paginate, submit
-from governance.decisions import actions, logs, pages, records, resolutions
+from governance.decisions import actions, citations, logs, pages, records, resolutions  # noqa: F401  citations: hooks
 from governance.decisions.forms import (
     ActionForm,
     ActionSearchForm,

@@ -157,9 +157,8 @@ def board_pack_pdf(meeting_id):
     document = load_with_pdf(state.pack.document_id) if state.ready else None
     if document is None:
         return redirect(url_for("meetings.board_pack", meeting_id=meeting.id))
-    withheld = viewer().withheld_items(meeting)  # a declared interest: this member's copy leaves papers out
-    pdf = packs.without_papers(tenancy.current_network(), document.pdf, meeting, meeting.items, withheld) \
-        if withheld else document.pdf
+    # a declared interest leaves papers out; the previous minutes lose their confidential items for some readers
+    pdf = packs.copy_for(tenancy.current_network(), document.pdf, meeting, meeting.items, viewer())
     return pdf_response(pdf, document.filename)
 
 

@@ -167,6 +167,7 @@ def board_terms(board_id):
     current = terms.current_terms(versions)
     return render_template("meetings/boards/terms.html", board=board, versions=versions, current=current,
                            draft=terms.draft_of(versions), body=terms.render(current.body) if current else None,
+                           decisions=terms.approving_decisions(versions),
                            may_read_drafts=viewer().manages or viewer().sits_on(board.id))
 
 
@@ -177,7 +178,20 @@ def terms_version(board_id, number):
     version = terms.get_version(board, number)
     _terms_readable(board, version)
     return render_template("meetings/boards/terms_version.html", board=board, version=version,
-                           body=terms.render(version.body), confirm_form=ConfirmForm())
+                           body=terms.render(version.body), confirm_form=ConfirmForm(),
+                           decision=terms.approving_decisions([version]).get(version.id))
+
+
+@bp.route(f"{BOARDS}/<int:board_id>/terms/<int:number>/draft.pdf")
+@requires(Permission.MEETINGS_VIEW)
+def terms_draft_pdf(board_id, number):
+    board = board_or_404(board_id)
+    version = terms.get_version(board, number)
+    _terms_readable(board, version)
+    if not version.is_draft:
+        abort(404)
+    pdf = terms.draft_pdf(tenancy.current_network(), board, version)
+    return pdf_response(pdf, f"draft-terms-of-reference-{board.id}-v{number}.pdf", inline=True)
 
 
 @bp.route(f"{BOARDS}/<int:board_id>/terms/draft", methods=["GET", "POST"])
@@ -201,13 +215,14 @@ def approve_terms(board_id, number):
     version = terms.get_version(board, number)
     if version is None or not version.is_draft:
         abort(404)
-    form = ApproveTermsForm(approved_on=clock.today())
+    form = ApproveTermsForm()
     job = submit(form, lambda: terms.approve(tenancy.current_network(), board, version, form.approved_on.data,
-                                             form.note.data, current_user))
+                                             form.note.data, current_user, form.decision_reference.data))
     if job:
         flash(f"Version {number} of the terms of reference is approved. Its PDF is being made.")
         return redirect(url_for("documents.job", job_id=job.id))
-    return render_template("meetings/boards/terms_approve.html", form=form, board=board, version=version)
+    return render_template("meetings/boards/terms_approve.html", form=form, board=board, version=version,
+                           approvers=[b.name for b in terms.approving_boards(board)])
 
 
 @bp.route(f"{BOARDS}/<int:board_id>/terms.pdf")

@@ -112,8 +112,11 @@ class TermsForm(VersionedForm):
 
 
 class ApproveTermsForm(FlaskForm):
-    approved_on = DateInputField("Approved on")
-    note = StringField("How it was approved (optional)", validators=[at_most(300, "How it was approved")],
+    decision_reference = StringField("Decision that approved them", validators=[at_most(30, "Decision reference")],
+                                     description="Its reference in the decision log, for example RIV-2026-014")
+    approved_on = DateInputField("Approved on", description="Leave blank to use the date of the decision")
+    note = StringField("How it was approved (optional with a decision)",
+                       validators=[at_most(300, "How it was approved")],
                        description="For example, Board meeting of 12 March 2026, item 6")
 
 

@@ -5,6 +5,10 @@ who leaves the room for an item, or may not vote on it, does not count towards i
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from governance.core.formatting import format_date
 
 # provider(meeting) -> {agenda item id: {board member (seat) id: why they do not count}}
 ExclusionProvider = Callable[[object], dict[int, dict[int, str]]]
@@ -97,3 +101,85 @@ def register_manage_links(provider: LinksProvider) -> None:
 
 def manage_links(meeting) -> list[tuple[str, str]]:
     return [link for provider in _MANAGE_LINKS for link in provider(meeting)]
+
+
+# The previous meeting's minutes, appended to a board pack: the minutes module (above meetings) finds them.
+
+PREVIOUS_MINUTES_TITLE = "Minutes of the previous meeting"
+
+@dataclass(frozen=True)
+class PreviousMinutes:
+    """The minutes of the board's latest earlier meeting that has any, as a board pack appends them."""
+
+    meeting: object  # the earlier Meeting
+    approved: bool
+    fingerprint: str  # changes whenever what `render` returns would change
+    render: Callable[[bool], bytes]  # in_full -> the PDF (the public version leaves out confidential items)
+
+    @property
+    def held_on(self) -> date:
+        return self.meeting.local_start.date()
+
+    @property
+    def title(self) -> str:
+        return f"{PREVIOUS_MINUTES_TITLE} ({format_date(self.held_on)})"
+
+
+PreviousMinutesProvider = Callable[[object], PreviousMinutes | None]
+_PREVIOUS_MINUTES: list[PreviousMinutesProvider] = []
+
+
+def register_previous_minutes(provider: PreviousMinutesProvider) -> None:
+    """Add a source of the minutes a meeting's board pack ends with."""
+    if provider not in _PREVIOUS_MINUTES:
+        _PREVIOUS_MINUTES.append(provider)
+
+
+def previous_minutes(meeting) -> PreviousMinutes | None:
+    """The minutes of the previous meeting of the same board that has minutes, if any."""
+    return next((found for provider in _PREVIOUS_MINUTES if (found := provider(meeting)) is not None), None)
+
+
+# A decision cited by reference (the decision that approved terms of reference): the decisions module
+# (above meetings) finds it by its reference or its id, without meetings importing it.
+
+@dataclass(frozen=True)
+class CitedDecision:
+    id: int
+    reference: str
+    title: str
+    board_id: int
+    board_name: str
+    decided_on: date
+    outcome: str  # its label: Approved, Rejected, Deferred, Noted
+    approved: bool
+
+
+@dataclass(frozen=True)
+class DecisionFinder:
+    by_reference: Callable[[str], CitedDecision | None]
+    by_id: Callable[[int], CitedDecision | None]
+
+
+_DECISION_FINDERS: list[DecisionFinder] = []
+
+
+def register_decision_finder(finder: DecisionFinder) -> None:
+    if finder not in _DECISION_FINDERS:
+        _DECISION_FINDERS.append(finder)
+
+
+def decisions_recorded() -> bool:
+    """Whether any module records decisions (so a reference can be checked)."""
+    return bool(_DECISION_FINDERS)
+
+
+def decision_by_reference(reference: str) -> CitedDecision | None:
+    """The current network's decision with this reference (any case), if any."""
+    return next((found for finder in _DECISION_FINDERS if (found := finder.by_reference(reference))), None)
+
+
+def decision_by_id(decision_id: int | None) -> CitedDecision | None:
+    if decision_id is None:
+        return None
+    return next((found for finder in _DECISION_FINDERS if (found := finder.by_id(decision_id))), None)

@@ -254,10 +254,13 @@ class TermsOfReference(NetworkScoped, Audited, Versioned, Timestamped, db.Model)
     __table_args__ = (
         network_link("board_id", "boards"),
         network_link("document_id", "issued_documents"),
+        # the decisions module sits above meetings: the link is by table name, the lookup through hooks
+        network_link("approved_by_decision_id", "decisions"),
         UniqueConstraint("board_id", "number"),
     )
     record_label = "Terms of reference"
-    field_labels = {"body": "Text", "approved_on": "Approved on"}
+    field_labels = {"body": "Text", "approved_on": "Approved on", "approved_by_decision_id": "Approved by decision",
+                    "approval_note": "How it was approved"}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     board_id: Mapped[int] = mapped_column(Integer, index=True)
@@ -266,8 +269,8 @@ class TermsOfReference(NetworkScoped, Audited, Versioned, Timestamped, db.Model)
     approved_on: Mapped[date | None] = mapped_column(Date)
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    # The board decision that approved it, once decisions are recorded (no foreign key yet).
-    approved_by_decision_id: Mapped[int | None] = mapped_column(Integer)
+    # The board decision that approved it (none for terms approved before decisions were recorded in Accord).
+    approved_by_decision_id: Mapped[int | None] = mapped_column(Integer, index=True)
     approval_note: Mapped[str] = mapped_column(String(300), default="")
     document_id: Mapped[int | None] = mapped_column(Integer, index=True)
     drafted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -2,8 +2,10 @@
 
 The background worker makes it (a pack of many papers takes a while): the front pages are
 rendered with WeasyPrint, the papers merged after them with pypdf, with a bookmark for each item
-and each paper. It is archived through the documents core; a later download is served from the
-archive for as long as the agenda and papers are unchanged (the pack's fingerprint still matches).
+and each paper, then the minutes of the board's previous meeting (the draft, watermarked, until they
+are approved; found through `hooks.previous_minutes`, as the minutes module sits above meetings).
+It is archived through the documents core; a later download is served from the archive for as long
+as the agenda, papers and those minutes are unchanged (the pack's fingerprint still matches).
 The agenda on its own is rendered on request, for the reader's view of the meeting.
 """
 
@@ -22,14 +24,16 @@ from governance.documents import jobs
 from governance.documents.models import DocumentJob, JobStatus
 from governance.documents.services import archive_document
 from governance.extensions import db
-from governance.meetings import agenda, changes, papers, times
-from governance.meetings.meeting_models import AgendaItem, Meeting, MeetingPack
+from governance.meetings import agenda, changes, hooks, papers, times
+from governance.meetings.access import Viewer
+from governance.meetings.meeting_models import AgendaItem, Meeting, MeetingPack, StandingItem
 from governance.networks.models import Network
 
 PACK_KIND = "board_pack"
 FRONT_TEMPLATE = "meetings/pdf/pack_front.html"
 AGENDA_TEMPLATE = "meetings/pdf/agenda.html"
 AGENDA_PAGE = 1  # the cover is page 0
+MINUTES_BOOKMARK = hooks.PREVIOUS_MINUTES_TITLE  # the bookmark at which the appended minutes start
 
 
 def fingerprint(meeting: Meeting, items: list[AgendaItem]) -> str:
@@ -41,6 +45,7 @@ def fingerprint(meeting: Meeting, items: list[AgendaItem]) -> str:
                    item.confidential, item.is_withdrawn,
                    [[p.id, p.title, p.author, p.sha256, p.withdrawn_at is None] for p in item.papers]]
                   for item in items],
+        "previous_minutes": getattr(hooks.previous_minutes(meeting), "fingerprint", None),
     }
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
 
@@ -106,16 +111,35 @@ def _plan(meeting: Meeting, items: list[AgendaItem], front_pages: int) -> list[P
     return plan
 
 
-def _front(network: Network, meeting: Meeting, items: list[AgendaItem], after_issue) -> bytes:
+@dataclass
+class Appended:
+    """The previous meeting's minutes at the end of the pack, as the agenda refers to them."""
+
+    title: str
+    approved: bool
+    page: int  # first page in the pack
+    item_id: int | None  # the "Minutes of the previous meeting" item, if the agenda has one
+
+
+def _minutes_item(items: list[AgendaItem]) -> AgendaItem | None:
+    return next((item for item in items if item.standing_key == StandingItem.PREVIOUS_MINUTES
+                 and not item.is_withdrawn), None)
+
+
+def _front(network: Network, meeting: Meeting, items: list[AgendaItem], after_issue,
+           previous: hooks.PreviousMinutes | None = None, minutes_pages: int = 0) -> bytes:
     """The cover and agenda, with each paper's page number; re-rendered until the numbers settle."""
     _, planned_end = agenda.timings(meeting, items)
-    front_pages, pdf = 2, b""
+    front_pages, pdf, minutes_item = 2, b"", _minutes_item(items)
     for _attempt in range(4):
         plan = _plan(meeting, items, front_pages)
         total = front_pages + sum(paper.page_count for entry in plan for paper, _ in entry.papers)
+        appended = None if previous is None else Appended(previous.title, previous.approved, total + 1,
+                                                           minutes_item.id if minutes_item else None)
         pdf = render_pdf(FRONT_TEMPLATE, title=f"Board pack: {meeting.title}", network_name=network.name,
-                         meeting=meeting, board=meeting.board, plan=plan, planned_end=planned_end, total_pages=total,
-                         after_issue=after_issue, with_pages=True, hhmm=times.time_text)
+                         meeting=meeting, board=meeting.board, plan=plan, planned_end=planned_end,
+                         total_pages=total + minutes_pages, after_issue=after_issue, with_pages=True,
+                         appended=appended, hhmm=times.time_text)
         pages = len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
         if pages == front_pages:
             break
@@ -123,25 +147,35 @@ def _front(network: Network, meeting: Meeting, items: list[AgendaItem], after_is
     return pdf
 
 
-def merge(front: bytes, plan: list[PackItem], contents: dict[int, bytes], report=None) -> bytes:
-    """The front pages, then every paper in agenda order, with a bookmark per item and per paper."""
+def merge(front: bytes, plan: list[PackItem], contents: dict[int, bytes], report=None,
+          minutes: tuple[str, bytes] | None = None) -> bytes:
+    """The front pages, every paper in agenda order, then the previous meeting's minutes (title, PDF), with
+    a bookmark per item and per paper; the "Minutes of the previous meeting" item points at the minutes."""
     writer = pypdf.PdfWriter()
     writer.append(io.BytesIO(front), import_outline=False)
-    writer.add_outline_item("Cover", 0)
-    writer.add_outline_item("Agenda", AGENDA_PAGE)
     total = sum(len(entry.papers) for entry in plan) or 1
     done = 0
-    for entry in plan:
-        for paper, _page in entry.papers:  # the pages first: a bookmark can only point at a page that exists
+    for entry in plan:  # the pages first: a bookmark can only point at a page that exists
+        for paper, _page in entry.papers:
             writer.append(io.BytesIO(contents[paper.id]), import_outline=False)
             done += 1
             if report is not None:
                 report(40 + 50 * done // total, f"Added paper {done} of {total}: {paper.title}")
+    minutes_page = len(writer.pages)
+    if minutes is not None:
+        writer.append(io.BytesIO(minutes[1]), import_outline=False)
+    writer.add_outline_item("Cover", 0)
+    writer.add_outline_item("Agenda", AGENDA_PAGE)
+    for entry in plan:
         first = entry.papers[0][1] - 1 if entry.papers else AGENDA_PAGE
+        if not entry.papers and minutes is not None and entry.item.standing_key == StandingItem.PREVIOUS_MINUTES:
+            first = minutes_page
         label = f"{entry.number}. {entry.item.title}" + (" (withdrawn)" if entry.item.is_withdrawn else "")
         parent = writer.add_outline_item(label, first)
         for paper, page in entry.papers:
             writer.add_outline_item(paper.title, page - 1, parent=parent)
+    if minutes is not None:
+        writer.add_outline_item(minutes[0], minutes_page)
     writer.page_mode = "/UseOutlines"
     output = io.BytesIO()
     writer.write(output)
@@ -156,10 +190,16 @@ def build_pack(job: DocumentJob, report):
     items = agenda.items_of(meeting)
     paper_ids = [p.id for item in items if not item.is_withdrawn for p in item.current_papers]
     contents = papers.contents(paper_ids)
+    previous = hooks.previous_minutes(meeting)
+    minutes = None
+    if previous is not None:
+        report(15, "Adding the minutes of the previous meeting")
+        minutes = (previous.title, previous.render(True))  # the pack is for those who read it in full
     report(20, "Setting out the cover and agenda")
-    front = _front(network, meeting, items, changes.changes_since_issue(meeting, items))
+    front = _front(network, meeting, items, changes.changes_since_issue(meeting, items), previous,
+                   len(pypdf.PdfReader(io.BytesIO(minutes[1])).pages) if minutes else 0)
     plan = _plan(meeting, items, len(pypdf.PdfReader(io.BytesIO(front)).pages))
-    pdf = merge(front, plan, contents, report)
+    pdf = merge(front, plan, contents, report, minutes)
     report(95, "Archiving the board pack")
     actor = db.session.get(User, job.requested_by_id) if job.requested_by_id else None
     document = archive_document(network, kind=PACK_KIND, title=f"Board pack: {meeting.title}", pdf=pdf,
@@ -184,7 +224,7 @@ def agenda_pdf(network: Network, meeting: Meeting, items: list[AgendaItem], visi
     return render_pdf(AGENDA_TEMPLATE, title=f"Agenda: {meeting.title}", network_name=network.name,
                       meeting=meeting, board=meeting.board, plan=plan, planned_end=planned_end,
                       after_issue=after_issue, with_pages=False, hidden=len(items) - len(visible),
-                      hhmm=times.time_text)
+                      appended=None, hhmm=times.time_text)
 
 
 def request_or_reuse(network: Network, meeting: Meeting, actor: User | None) -> DocumentJob:
@@ -203,7 +243,7 @@ NOTICE_TEMPLATE = "meetings/pdf/withheld_notice.html"
 def withheld_pages(pdf: bytes, meeting: Meeting, items: list[AgendaItem], withheld: dict[int, str]
                    ) -> list[tuple[int, PackItem, object, int]]:
     """(page index in the pack, item, paper, page of the paper) for each page of a withheld paper."""
-    total = len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    total = _minutes_start(pypdf.PdfReader(io.BytesIO(pdf)))
     papers_pages = sum(p.page_count for item in items if not item.is_withdrawn for p in item.current_papers)
     plan = _plan(meeting, items, total - papers_pages)
     return [(first - 1 + n, entry, paper, n + 1) for entry in plan if entry.item.id in withheld
@@ -232,3 +272,68 @@ def without_papers(network: Network, pdf: bytes, meeting: Meeting, items: list[A
     output = io.BytesIO()
     writer.write(output)
     return output.getvalue()
+
+
+# A reader who may not read the previous meeting in full ---------------------------------------
+
+def _minutes_start(reader: pypdf.PdfReader) -> int:
+    """The page index at which the appended minutes start (the page count when there are none)."""
+    for entry in reader.outline:
+        if not isinstance(entry, list) and entry.title.startswith(MINUTES_BOOKMARK):
+            return reader.get_destination_page_number(entry)
+    return len(reader.pages)
+
+
+def _bookmarks(reader: pypdf.PdfReader, entries=None) -> list:
+    """[(title, page index, children)] as the PDF has them."""
+    result = []
+    for entry in reader.outline if entries is None else entries:
+        if isinstance(entry, list):
+            result[-1][2].extend(_bookmarks(reader, entry))
+        else:
+            result.append((entry.title, reader.get_destination_page_number(entry), []))
+    return result
+
+
+def _add_bookmarks(writer: pypdf.PdfWriter, bookmarks: list, parent=None) -> None:
+    for title, page, children in bookmarks:
+        _add_bookmarks(writer, children, writer.add_outline_item(title, page, parent=parent))
+
+
+def with_public_minutes(pdf: bytes, previous: hooks.PreviousMinutes) -> bytes:
+    """The pack with its appended minutes replaced by their public version (no confidential items)."""
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    start = _minutes_start(reader)
+    if start == len(reader.pages):
+        return pdf
+    public = pypdf.PdfReader(io.BytesIO(previous.render(False)))
+    writer = pypdf.PdfWriter()
+    for page in list(reader.pages[:start]) + list(public.pages):
+        writer.add_page(page)
+    last = len(writer.pages) - 1
+    _add_bookmarks(writer, [(title, min(page, last), children) for title, page, children in _bookmarks(reader)])
+    writer.page_mode = "/UseOutlines"
+    output = io.BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+def reads_previous_minutes_in_full(reader: Viewer, meeting: Meeting) -> bool:
+    """Whether this reader of the pack may read the previous meeting's minutes in full (confidential items too).
+
+    Whoever manages meetings or sits on the board today does, without looking the minutes up."""
+    if reader.manages or reader.sits_on(meeting.board_id):
+        return True
+    previous = hooks.previous_minutes(meeting)
+    return previous is None or reader.reads_in_full(previous.meeting)
+
+
+def copy_for(network: Network, pdf: bytes, meeting: Meeting, items: list[AgendaItem], reader: Viewer) -> bytes:
+    """The archived pack as this reader may have it: papers withheld from them replaced by a notice, and the
+    previous meeting's minutes without their confidential items if they may not read them."""
+    withheld = reader.withheld_items(meeting)
+    if withheld:
+        pdf = without_papers(network, pdf, meeting, items, withheld)
+    if not reads_previous_minutes_in_full(reader, meeting):
+        pdf = with_public_minutes(pdf, hooks.previous_minutes(meeting))
+    return pdf

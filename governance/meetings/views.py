@@ -62,7 +62,8 @@ sections.register(PartnerSection(key="board_seats", title="Seats on boards and c
 
 
 # Archived board packs hold confidential papers: only those who may read the meeting in full open them, and
-# not a member from whom a paper is withheld (they download their own copy from the meeting) -------------
+# not a member from whom a paper is withheld or who may not read the previous minutes in full (they
+# download their own copy from the meeting) ---------------------------------------------------------------
 
 def _readable_packs(documents: list[IssuedDocument]) -> set[int]:
     """Of these board packs, those the signed-in member may open (their meetings loaded in one query)."""
@@ -71,7 +72,8 @@ def _readable_packs(documents: list[IssuedDocument]) -> set[int]:
     reader = viewer()
     return {document.id for document in documents
             if document.subject_id in meetings and reader.reads_in_full(meetings[document.subject_id])
-            and not reader.withheld_items(meetings[document.subject_id])}
+            and not reader.withheld_items(meetings[document.subject_id])
+            and packs.reads_previous_minutes_in_full(reader, meetings[document.subject_id])}
 
 
 documents_services.register_read_check(packs.PACK_KIND, _readable_packs)

@@ -9,7 +9,7 @@ from governance.core.views import confirm, paginate_rows, submit
 from governance.meetings import agenda
 from governance.meetings.meeting_models import Meeting
 from governance.meetings.models import Board
-from governance.minutes import pages, services
+from governance.minutes import in_packs, pages, services  # noqa: F401  in_packs adds the minutes to board packs
 from governance.minutes.forms import ApprovalForm, minutes_form
 
 bp = Blueprint("minutes", __name__)

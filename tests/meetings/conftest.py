@@ -53,3 +53,24 @@ def meeting(board_setup):
     finally:
         tenancy.activate(None)
     return meeting
+
+
+def make_decision(board, seats, day=None, **data):
+    """A decision of the board taken at a meeting held on `day` (default 19 November 2026), everyone present."""
+    from datetime import date
+
+    from governance.decisions import records
+    from tests.decisions.conftest import decision_data
+
+    meeting = factories.make_meeting(board, day=day or date(2026, 11, 19))
+    item = factories.make_item(meeting, title="Terms of reference", purpose="decision")
+    for seat in seats:
+        factories.make_attendance(meeting, seat)
+    db.session.flush()
+    voters = len([seat for seat in seats if seat.voting])
+    values = {"votes_for": str(voters), "votes_against": "0", **data}
+    decision = records.record_decision(meeting, item, decision_data(
+        title="Approve the terms of reference", resolution="The board approves its terms of reference.",
+        **values), None)
+    db.session.flush()
+    return decision

@@ -1,11 +1,16 @@
 """The demo's boards and meetings are what the tour promises."""
 
+import io
+
+import pypdf
 import pytest
 from sqlalchemy import select
 
 from governance.core import clock, tenancy
+from governance.core.formatting import format_date
+from governance.documents.services import load_with_pdf
 from governance.extensions import db
-from governance.meetings import agenda, attendance, boards, packs, terms
+from governance.meetings import agenda, attendance, boards, hooks, packs, terms
 from governance.meetings.meeting_models import Meeting, MeetingStatus
 from governance.meetings.models import Board
 from tests import factories
@@ -25,7 +30,9 @@ def test_the_demo_has_riverside_s_board_year_and_northgate_s_board(app):
             "At least half of the voting members: 4 of the 8 voting members today",
             "At least 2 GP practice representatives among the voting members present",
             "The chair or the vice-chair present"]
-        assert terms.current_terms(terms.versions_of(board)).document_id is not None
+        current = terms.current_terms(terms.versions_of(board))
+        assert current.document_id is not None and current.number == 2  # reviewed, approved by a decision
+        assert hooks.decision_by_id(current.approved_by_decision_id).reference.startswith("RIV-")
         meetings = list(db.session.execute(select(Meeting).where(Meeting.board_id == board.id)
                                            .order_by(Meeting.starts_at)).scalars())
         held, coming = meetings[:-1], meetings[-1]
@@ -39,7 +46,11 @@ def test_the_demo_has_riverside_s_board_year_and_northgate_s_board(app):
             inquorate += [(meeting.id, item_id) for item_id in result.inquorate_items]
         assert len({meeting_id for meeting_id, _ in inquorate}) == 1  # one meeting, after a GP left
         assert coming.status == MeetingStatus.PAPERS_ISSUED and not coming.papers_issued_late
-        assert packs.pack_state(coming, agenda.items_of(coming)).ready
+        state = packs.pack_state(coming, agenda.items_of(coming))
+        assert state.ready  # and it ends with the draft minutes of the last meeting held
+        pack = pypdf.PdfReader(io.BytesIO(load_with_pdf(state.pack.document_id).pdf))
+        last = held[-1].local_start.date()
+        assert pack.outline[-1].title == f"Minutes of the previous meeting ({format_date(last)})"
         committees = db.session.execute(select(Board.name).where(Board.reports_to_id == board.id)).scalars().all()
         assert sorted(committees) == ["Clinical governance committee", "Finance subgroup"]
     finally:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from governance.core import tenancy
 from governance.core.errors import EditConflict, InputErrors, ServiceError
 from governance.core.outbox import OutboxMessage
+from governance.documents.models import IssuedDocument
 from governance.extensions import db
 from governance.meetings import (
     agenda,
@@ -30,6 +31,7 @@ from governance.meetings.access import viewer_for
 from governance.meetings.meeting_models import MeetingPaper, MeetingStatus
 from governance.meetings.models import TermsOfReference
 from tests import factories
+from tests.meetings.conftest import make_decision
 
 
 @pytest.fixture(autouse=True)
@@ -518,7 +520,7 @@ def test_terms_of_reference_are_drafts_until_approved_then_frozen(network, board
     again = terms.save_draft(board, "# Purpose\n\nTo run the network well.", draft.version, None)
     assert again.id == draft.id
     with pytest.raises(ServiceError, match="must be today or in the past"):
-        terms.approve(network, board, draft, date(2027, 1, 1), "", None)
+        terms.approve(network, board, draft, date(2027, 1, 1), "Board meeting", None)
     job = terms.approve(network, board, draft, date(2026, 11, 19), "Board meeting of 19 November 2026", None)
     db.session.commit()  # the worker makes the PDF once the approval commits
     db.session.expire_all()
@@ -529,7 +531,101 @@ def test_terms_of_reference_are_drafts_until_approved_then_frozen(network, board
     assert second.number == 2 and second.body.startswith("# Purpose\n\nTo run the network well.")
     assert terms.current_terms(terms.versions_of(board)).number == 1
     with pytest.raises(ServiceError, match="already been approved"):
-        terms.approve(network, board, draft, date(2026, 11, 19), "", None)
+        terms.approve(network, board, draft, date(2026, 11, 19), "Board meeting", None)
     html = str(terms.render("# Purpose\n\n<script>alert(1)</script> [link](javascript:alert(1))"))
     assert "<h2>Purpose</h2>" in html and "<script>" not in html and 'href="javascript' not in html
 
+
+
+# Terms of reference approved by a decision --------------------------------------------------------
+
+def _draft_terms(board):
+    return terms.save_draft(board, "# Purpose\n\nTo run the network.", None, None)
+
+
+def test_terms_approved_by_a_decision_record_it_and_its_date(network, board_setup):
+    board = board_setup.board
+    decision = make_decision(board, board_setup.seats.values())
+    draft = _draft_terms(board)
+    terms.approve(network, board, draft, None, "", None, decision.reference.lower())
+    db.session.commit()
+    db.session.expire_all()
+    draft = db.session.get(TermsOfReference, draft.id)
+    assert draft.approved_by_decision_id == decision.id and draft.approved_on == date(2026, 11, 19)
+    assert terms.approving_decisions([draft])[draft.id].reference == decision.reference
+    document = db.session.get(IssuedDocument, draft.document_id)
+    words = " ".join(pypdf.PdfReader(io.BytesIO(document.pdf)).pages[0].extract_text().split())
+    assert f"Approved on 19 November 2026 by decision {decision.reference}" in words
+    links = [a["/A"]["/URI"] for a in pypdf.PdfReader(io.BytesIO(document.pdf)).pages[0].get("/Annots", [])
+             if "/A" in a.get_object() and "/URI" in a.get_object()["/A"]]
+    assert any(link.endswith(f"/n/{network.slug}/decisions/{decision.id}") for link in links)
+
+
+def test_the_approving_decision_must_be_an_approved_one_of_the_board_or_the_board_above(network, board_setup):
+    board = board_setup.board
+    subgroup = factories.make_board(network, name="Finance subgroup", kind="subgroup", reports_to_id=board.id)
+    sub_seat = factories.make_seat(subgroup, role="chair")
+    factories.make_quorum_rule(subgroup, minimum_present=1)
+    deferred = make_decision(board, board_setup.seats.values(), outcome="deferred")
+    of_subgroup = make_decision(subgroup, [sub_seat], day=date(2026, 11, 18))
+    of_board = make_decision(board, board_setup.seats.values(), day=date(2026, 11, 20))
+    draft = _draft_terms(board)
+    cases = [
+        ("RIV-2099-1", None, "There is no decision RIV-2099-1 in this network. Enter the reference as it appears "
+                             "in the decision log, like RIV-2026-014"),
+        (of_subgroup.reference, None, f"Decision {of_subgroup.reference} was taken by Finance subgroup. Enter a "
+                                      "decision of Riverside board"),
+        (deferred.reference, None, f"Decision {deferred.reference} was not approved (its outcome is deferred)"),
+        (of_board.reference, date(2026, 11, 19), "The date approved must be on or after 20 November 2026, when "
+                                                 f"decision {of_board.reference} was taken"),
+        ("", date(2026, 11, 19), "Enter the reference of the decision that approved the terms of reference, or "
+                                 "say how they were approved"),
+    ]
+    for reference, approved_on, message in cases:
+        with pytest.raises(ServiceError) as raised:
+            terms.approve(network, board, draft, approved_on, "", None, reference)
+        assert any(p.message.startswith(message) for p in raised.value.problems), (reference, raised.value.problems)
+    assert db.session.get(TermsOfReference, draft.id).is_draft
+    sub_draft = _draft_terms(subgroup)  # the board a subgroup reports to may approve its terms
+    terms.approve(network, subgroup, sub_draft, None, "", None, of_board.reference)
+    assert sub_draft.approved_by_decision_id == of_board.id and sub_draft.approved_on == date(2026, 11, 20)
+
+
+def test_terms_approved_before_accord_say_how_instead_of_citing_a_decision(network, board_setup):
+    draft = _draft_terms(board_setup.board)
+    terms.approve(network, board_setup.board, draft, date(2025, 3, 12), "Board meeting of 12 March 2025", None)
+    assert draft.approved_by_decision_id is None and not terms.approving_decisions([draft])
+    assert draft.approval_note == "Board meeting of 12 March 2025" and draft.approved_on == date(2025, 3, 12)
+
+
+def test_a_decision_of_another_network_is_refused_by_the_database(network, board_setup):
+    from sqlalchemy.exc import IntegrityError
+
+    other = factories.make_network(name="Northgate", slug="northgate-test")
+    tenancy.activate(other.id)
+    other_board = factories.make_board(other, name="Northgate board")
+    seat = factories.make_seat(other_board, role="chair")
+    factories.make_quorum_rule(other_board, minimum_present=1)
+    foreign = make_decision(other_board, [seat])
+    db.session.commit()
+    tenancy.activate(network.id)
+    draft = _draft_terms(board_setup.board)
+    db.session.commit()
+    draft.approved_by_decision_id = foreign.id
+    with pytest.raises(IntegrityError):
+        db.session.flush()
+    db.session.rollback()
+    assert hooks.decision_by_reference(foreign.reference) is None  # nor found from this network
+
+
+def test_a_draft_can_be_read_as_a_watermarked_pdf_and_is_not_archived(network, board_setup):
+    board = board_setup.board
+    draft = _draft_terms(board)
+    before = db.session.execute(select(func.count(IssuedDocument.id))).scalar()
+    reader = pypdf.PdfReader(io.BytesIO(terms.draft_pdf(network, board, draft)))
+    words = " ".join(reader.pages[0].extract_text().split())
+    assert "DRAFT" in words and "Draft version 1, not yet approved" in words and "To run the network." in words
+    assert db.session.execute(select(func.count(IssuedDocument.id))).scalar() == before
+    terms.approve(network, board, draft, date(2026, 11, 19), "Board meeting of 19 November 2026", None)
+    with pytest.raises(ServiceError, match="has been approved"):
+        terms.draft_pdf(network, board, draft)

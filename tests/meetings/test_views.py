@@ -18,6 +18,7 @@ from governance.meetings import agenda, issuing
 from governance.meetings.meeting_models import AgendaItem, Meeting, MeetingAttendance, MeetingPaper
 from governance.meetings.models import Board, BoardMember, QuorumRule, TermsOfReference
 from tests import factories
+from tests.meetings.conftest import make_decision
 
 ROLES = ["network_admin", "board_secretary", "board_member", "partner_representative", "patient_panel_member",
          "observer"]
@@ -87,6 +88,7 @@ ROW_RULED = [  # open to every member by role, then decided by the seats they ho
     ("GET", "/{meeting}/papers/{paper}.pdf"), ("GET", "/{meeting}/board-pack"), ("GET", "/{meeting}/board-pack.pdf"),
     ("POST", "/{meeting}/board-pack"), ("POST", "/{meeting}/apologies"), ("POST", "/calendar"),
     ("GET", "/boards/{board}/terms/{number}"), ("GET", "/boards/{board}/terms.pdf"), ("GET", "/{meeting}/as-issued"),
+    ("GET", "/boards/{board}/terms/{number}/draft.pdf"),
 ]
 
 
@@ -365,7 +367,8 @@ def test_board_seat_quorum_and_terms_pages_save(client, login_as, network, board
                            data={"body": "# Purpose\n\nTo lead the network.", "version": ""})
     assert response.status_code == 302
     response = client.post(f"/n/{network.slug}/meetings/boards/{board.id}/terms/1/approve", data={
-        "approved_on[day]": "19", "approved_on[month]": "11", "approved_on[year]": "2026"})
+        "approved_on[day]": "19", "approved_on[month]": "11", "approved_on[year]": "2026",
+        "note": "Board meeting of 19 November 2026"})
     assert response.status_code == 302 and "/documents/jobs/" in response.location
     assert "Ready" in html(client.get(response.location))
     pdf = client.get(f"/n/{network.slug}/meetings/boards/{board.id}/terms.pdf")
@@ -517,3 +520,69 @@ def test_the_video_link_is_for_those_who_may_join(client, login_as, network, boa
     assert ("meet.example/riverside-board" in page) is sees_link
     assert ("Join online: https://meet.example/riverside-board" in description) is sees_link
     assert str(event["SUMMARY"]) == "Riverside board meeting" and "Practice merger" not in description
+
+
+# Terms of reference: approved by a decision, and the draft as a PDF ------------------------------
+
+def _terms_url(board, tail=""):
+    return f"{BASE}/boards/{board.id}/terms{tail}"
+
+
+def test_the_secretary_records_the_decision_that_approved_the_terms(client, login_as, network, board_setup):
+    board = board_setup.board
+    decision = scoped(network, lambda: make_decision(board, board_setup.seats.values()))
+    db.session.commit()
+    login_as("board_secretary")
+    client.post(_terms_url(board, "/draft"), data={"body": "# Purpose\n\nTo lead the network.", "version": ""})
+    form = html(client.get(_terms_url(board, "/1/approve")))
+    assert "Decision that approved them" in form and "a decision of Riverside board" in form
+    response = client.post(_terms_url(board, "/1/approve"), data={"decision_reference": "RIV-2099-7"})
+    page = html(response)
+    assert page.count("There is no decision RIV-2099-7 in this network") == 2  # the summary and the field
+    assert "<title>Error: " in page and db.session.execute(
+        select(TermsOfReference.approved_at)).scalar_one() is None
+    response = client.post(_terms_url(board, "/1/approve"), data={
+        "decision_reference": decision.reference, "approved_on[day]": "32", "approved_on[month]": "11",
+        "approved_on[year]": "2026"})
+    assert "<title>Error: " in html(response) and db.session.execute(
+        select(TermsOfReference.approved_at)).scalar_one() is None
+    response = client.post(_terms_url(board, "/1/approve"), data={"decision_reference": f" {decision.reference} "})
+    assert response.status_code == 302 and "/documents/jobs/" in response.location
+    expected = f"Approved on 19 November 2026 by decision {decision.reference}"
+    link = f'by decision <a href="/n/{network.slug}/decisions/{decision.id}">{decision.reference}</a>'
+    for page in (html(client.get(_terms_url(board))), html(client.get(_terms_url(board, "/1")))):
+        assert link in page
+    pdf = client.get(_terms_url(board, ".pdf"))
+    assert expected in " ".join(pypdf.PdfReader(io.BytesIO(pdf.data)).pages[0].extract_text().split())
+    assert client.get(_terms_url(board, "/1/draft.pdf")).status_code == 404  # approved: no draft any more
+
+
+@pytest.mark.parametrize("role, sits, reads", [
+    ("network_admin", False, True), ("board_secretary", False, True), ("board_member", True, True),
+    ("board_member", False, False), ("partner_representative", False, False), ("observer", False, False),
+    ("patient_panel_member", True, True),
+])
+def test_a_draft_of_the_terms_reads_as_a_pdf_for_secretaries_and_the_board_only(
+        client, login_as, network, board_setup, role, sits, reads):
+    board = board_setup.board
+    scoped(network, lambda: terms_draft(board))
+    member = login_as(role)
+    if sits:
+        scoped(network, lambda: factories.make_seat(board, membership=member))
+        db.session.commit()
+    before = db.session.execute(select(func.count(IssuedDocument.id))).scalar()
+    response = client.get(_terms_url(board, "/1/draft.pdf"))
+    assert response.status_code == (200 if reads else 404)
+    if reads:
+        text = " ".join(pypdf.PdfReader(io.BytesIO(response.data)).pages[0].extract_text().split())
+        assert "DRAFT" in text and "Draft version 1, not yet approved" in text
+        assert "Download the draft as a PDF" in html(client.get(_terms_url(board, "/1")))
+    assert db.session.execute(select(func.count(IssuedDocument.id))).scalar() == before
+    assert client.get(_terms_url(board, "/9/draft.pdf")).status_code == 404
+
+
+def terms_draft(board):
+    from governance.meetings import terms
+
+    terms.save_draft(board, "# Purpose\n\nTo lead the network.", None, None)
+    db.session.commit()
