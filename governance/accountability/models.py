@@ -106,8 +106,9 @@ class Workstream(NetworkScoped, Audited, Versioned, Timestamped, db.Model):
     record_label = "Workstream"
     field_labels = {"name": "Name", "description": "Description", "population": "Target population group",
                     "lead_partner_name": "Lead partner", "status": "Status", "start_date": "Start date",
-                    "end_date": "End date", "decision_reference": "Established by decision"}
+                    "end_date": "End date", "established_by_decision_id": "Established by decision"}
     value_labels = {"status": {s.value: s.label for s in WorkstreamStatus}}
+    linked_fields = {"established_by_decision_id": "established_by"}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -165,8 +166,9 @@ class WorkstreamAssignment(NetworkScoped, Audited, db.Model):
     )
     record_label = "Workstream accountability"
     field_labels = {"workstream_name": "Workstream", "role": "Role", "party_name": "Who",
-                    "valid_from": "From", "valid_to": "Until", "started_by_reference": "Decision",
-                    "note": "Note", "end_note": "Why it ended", "ended_by_reference": "Decision that ended it"}
+                    "valid_from": "From", "valid_to": "Until", "started_by_decision_id": "Decision",
+                    "note": "Note", "end_note": "Why it ended", "ended_by_decision_id": "Decision that ended it"}
+    linked_fields = {"started_by_decision_id": "started_by", "ended_by_decision_id": "ended_by_decision"}
     value_labels = {"role": {r.value: r.label for r in RaciRole}}
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -294,8 +296,9 @@ class LeadRoleAppointment(NetworkScoped, Audited, db.Model):
     record_label = "Lead role appointment"
     field_labels = {"role_name": "Lead role", "holder_name": "Holder", "partner_name": "Partner",
                     "term_start": "Term starts", "term_end": "Term ends", "ended_on": "Ended on",
-                    "appointed_by_reference": "Decision that appointed them", "note": "Note",
-                    "end_note": "Why it ended", "ended_by_reference": "Decision that ended it"}
+                    "appointed_by_decision_id": "Decision that appointed them", "note": "Note",
+                    "end_note": "Why it ended", "ended_by_decision_id": "Decision that ended it"}
+    linked_fields = {"appointed_by_decision_id": "appointed_by", "ended_by_decision_id": "ended_by_decision"}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lead_role_id: Mapped[int] = mapped_column(Integer, index=True)
