@@ -474,7 +474,7 @@ def _grow(network, practice, n):
         factories.make_assignment(workstream, "A", partner, factories.make_member(network),
                                   started_by_decision_id=decision.id)
         factories.make_assignment(workstream, "R", practice, valid_from=date(2026, 2, 1))
-        factories.make_assignment(ward, "I", partner, valid_from=date(2026, 2, 1), started_by_decision_id=decision.id)
+        factories.make_assignment(ward, "I", partner, valid_from=date(2025, 6, 1), started_by_decision_id=decision.id)
         role = factories.make_lead_role(network, name=f"Grown role {i:03d}")
         factories.make_appointment(role, membership=factories.make_member(network),
                                    appointed_by_decision_id=decision.id)
