@@ -2,8 +2,8 @@
 
 The columns were already there (0013) as plain integers; now each is a link that cannot leave the
 network (a composite foreign key to `(decisions.network_id, decisions.id)`). The history guards of
-0013 are tightened at the same time: the decision that started an assignment or appointment never
-changes, and the decision that ended it is written when it is closed, like the rest of the closing.
+0013 are unchanged: they leave these columns free, so the decision behind a change can be linked
+after the change was recorded (a board often ratifies what was done).
 
 SQLite cannot add a foreign key without rebuilding the table: foreign keys are switched off for the
 rebuilds, checked once at the end, and the history guards, which go with a rebuilt table, are made
@@ -49,18 +49,6 @@ def _accountability():
     return module
 
 
-def _guards(tightened: bool):
-    m = _accountability()
-    if not tightened:
-        return m, [m.ASSIGNMENTS, m.APPOINTMENTS]
-    return m, [_tightened(m, m.ASSIGNMENTS, 'started_by_decision_id'),
-               _tightened(m, m.APPOINTMENTS, 'appointed_by_decision_id')]
-
-
-def _tightened(m, history, started_column):
-    return m.History(history.table, history.parent, history.start, history.end,
-                     fixed=(*history.fixed, started_column), closing=(*history.closing, 'ended_by_decision_id'),
-                     overlap_filter=history.overlap_filter)
 
 
 def _sqlite():
@@ -92,8 +80,9 @@ def _partial_indexes():
 
 
 def _relink(add: bool):
-    migration, guards = _guards(tightened=not add)
-    for guard in guards:
+    migration = _accountability()
+    guards = [migration.ASSIGNMENTS, migration.APPOINTMENTS]
+    for guard in guards:  # a SQLite rebuild drops a table's triggers: made again below, on both databases
         migration._unguard(guard)
     _foreign_keys(False)
     for table, columns in LINKS.items():
@@ -107,7 +96,7 @@ def _relink(add: bool):
     _partial_indexes()
     _check_foreign_keys()
     _foreign_keys(True)
-    for guard in _guards(tightened=add)[1]:
+    for guard in guards:
         migration._guard(guard)
 
 

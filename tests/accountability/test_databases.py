@@ -90,7 +90,8 @@ def test_history_rows_are_closed_but_never_rewritten_or_deleted(setting):
     assert "history" in refused(f"DELETE FROM workstream_assignments WHERE id = {row}")
     db.session.execute(text(f"UPDATE workstream_assignments SET valid_to = '2026-06-01', end_note = 'Ended' "
                             f"WHERE id = {row}"))
-    db.session.execute(text(f"UPDATE workstream_assignments SET started_by_decision_id = 7 WHERE id = {row}"))
+    decision = factories.make_decision(network).id
+    db.session.execute(text(f"UPDATE workstream_assignments SET started_by_decision_id = {decision} WHERE id = {row}"))
     db.session.commit()  # closing, and linking the decision behind it later, are allowed
     for change in ("valid_to = NULL", "valid_to = '2026-07-01'", "end_note = 'Other reason'"):
         assert "history" in refused(f"UPDATE workstream_assignments SET {change} WHERE id = {row}")
@@ -267,18 +268,3 @@ def _row(table, network, workstream, partner) -> dict:
     role_id = db.session.execute(text("SELECT id FROM lead_roles WHERE network_id = :n AND key = 'chair'"),
                                  {"n": network.id}).scalar_one()
     return {**common, "lead_role_id": role_id, "person_name": "Jo Bloggs", "term_start": date(2026, 1, 1)}
-
-
-def test_the_decision_that_started_an_assignment_never_changes_and_the_ending_one_comes_with_the_closing(setting):
-    network, partner, workstream = setting
-    first, second = (factories.make_decision(network, reference=f"RIV-2026-00{n}") for n in (1, 2))
-    db.session.execute(text(
-        "INSERT INTO workstream_assignments (network_id, workstream_id, role, partner_id, valid_from, note, end_note, "
-        "recorded_at, started_by_decision_id) VALUES (:n, :w, 'R', :p, '2026-01-01', '', '', '2026-11-23 09:30:00', "
-        ":d)"), {"n": network.id, "w": workstream.id, "p": partner.id, "d": first.id})
-    db.session.commit()
-    refused("UPDATE workstream_assignments SET started_by_decision_id = :d", {"d": second.id})
-    db.session.execute(text("UPDATE workstream_assignments SET valid_to = '2026-06-01', ended_by_decision_id = :d"),
-                       {"d": second.id})
-    db.session.commit()
-    refused("UPDATE workstream_assignments SET ended_by_decision_id = :d", {"d": first.id})
