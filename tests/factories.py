@@ -434,3 +434,24 @@ def demo_records():
     seeded.partners = {"practice": by_name["Riverside Medical Centre"],
                        "trust": by_name["Riverside Community Health NHS Trust"]}
     return seeded
+
+
+def make_decision(network: Network, reference: str | None = None, **kw):
+    """A decision recorded as a chair's action of a board of the network (default: approved, 2 November 2026)."""
+    from datetime import date
+
+    from governance.decisions.models import Decision
+
+    board_id = kw.pop("board_id", None) or make_board(network).id
+    decided_on = kw.pop("decided_on", date(2026, 11, 2))
+    number = next(_seq)
+    values = {"network_id": network.id, "board_id": board_id, "route": "chairs_action", "decided_on": decided_on,
+              "year": decided_on.year, "number": number,
+              "reference": reference or f"TST-{decided_on.year}-{number:03d}",
+              "title": f"Decision {number}", "resolution": "The board agrees.", "outcome": "approved",
+              "affects": []}
+    values.update(kw)
+    decision = Decision(**values)
+    db.session.add(decision)
+    db.session.flush()
+    return decision

@@ -1,6 +1,11 @@
 """Riverside's six workstreams with their full RACI (the virtual ward changed Accountable in June 2026)
 and its lead roles (the Caldicott Guardian is out of term, the children's safeguarding lead is vacant);
-Northgate's two workstreams and its Clinical Director."""
+Northgate's two workstreams and its Clinical Director.
+
+Two changes cite the board's decisions from the decisions demo (found by title, never changed here):
+the pharmacy is consulted on the frailty service from the first decision to recruit clinical
+pharmacists under the additional roles scheme, and the integrated care board on care planning from
+the written resolution to join its shared care record pilot."""
 
 from datetime import date
 
@@ -9,6 +14,7 @@ from sqlalchemy import select
 from governance.accountability import lead_roles, raci, workstreams
 from governance.accountability.models import LeadRole
 from governance.core import audit, tenancy
+from governance.decisions.models import Decision, Outcome
 from governance.extensions import db
 from governance.networks.models import Membership
 
@@ -101,6 +107,11 @@ RIVERSIDE_ROLES = [
     ("information_governance_lead", "secretary@riverside.example", None, APRIL_2025, date(2027, 3, 31)),
     ("Medicines optimisation lead", "Raj Mehta", "pharmacy", date(2025, 10, 1), date(2027, 9, 30)),
 ]
+# workstream, role, partner key, the title of the decision behind it (the first approved with that title)
+RIVERSIDE_DECIDED = [
+    ("Proactive frailty service", "C", "pharmacy", "Recruit under the additional roles scheme"),
+    ("Care planning", "C", "icb", "Join the ICB's shared care record pilot"),
+]
 CHILDREN_LEAD_STOOD_DOWN = (date(2026, 8, 31), "Dr Oduya stood down on moving to a post outside the network.")
 
 NORTHGATE_WORKSTREAMS = [
@@ -167,6 +178,18 @@ def _appoint(network, roles, entry, demo, actor):
     return role
 
 
+def _decided(made, demo, actor) -> None:
+    """RACI changes made by the demo's decisions, from the day each took effect (skipped if it is not there)."""
+    for name, role, partner, title in RIVERSIDE_DECIDED:
+        decision = db.session.execute(select(Decision).where(Decision.title == title,
+                                                             Decision.outcome == Outcome.APPROVED.value)
+                                      .order_by(Decision.decided_on, Decision.number).limit(1)).scalar_one_or_none()
+        if decision is not None:
+            raci.add_assignment(made[name], {"role": role, "partner_id": _partner(partner, demo),
+                                             "valid_from": decision.effective_on or decision.decided_on,
+                                             "decision_reference": decision.reference}, actor)
+
+
 def _riverside(demo) -> None:
     network = demo.riverside
     tenancy.activate(network.id)
@@ -178,6 +201,7 @@ def _riverside(demo) -> None:
     raci.assign_accountable(made["Virtual ward"], {"partner_id": _partner(partner, demo), "note": note,
                                                    "membership_id": _member(network, email, demo), "valid_from": day},
                             secretary)
+    _decided(made, demo, secretary)
     roles = {role.key: role for role in db.session.execute(select(LeadRole)).scalars()}
     appointed = {entry[0]: _appoint(network, roles, entry, demo, secretary) for entry in RIVERSIDE_ROLES}
     last_day, note = CHILDREN_LEAD_STOOD_DOWN

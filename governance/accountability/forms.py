@@ -1,9 +1,9 @@
 """The shape of the accountability forms; the services check what the fields mean.
 
-# decision link: wired when decisions land. Each form that records a change (establishing a
-# workstream, a new Accountable or RACI assignment, an appointment, an ending) gets a decision
-# picker field (`decision_id`, a SelectField coerced with optional_int) next to its date; the
-# views pass it to the service, which stores it in the *_decision_id column already there.
+Each form that records a change (establishing a workstream, a new Accountable or RACI assignment, an
+appointment, an ending) has an optional `decision_reference`: the decision behind it, as the decision
+log shows its reference (RIV-2026-014). The service finds it in the network and refuses one that
+decided nothing.
 """
 
 import wtforms
@@ -20,6 +20,12 @@ SUPPORTING_CHOICES = [(role.value, f"{role.label}: {role.meaning}")
                       for role in (RaciRole.RESPONSIBLE, RaciRole.CONSULTED, RaciRole.INFORMED)]
 NO_PARTNER, NO_MEMBER = (None, "No partner"), (None, "No named member")
 DATE_HINT = "For example, 1 4 2026"
+DECISION_HINT = "Its reference in the decision log, like RIV-2026-014"
+
+
+def decision_field(label: str) -> StringField:
+    return StringField(f"{label} (optional)", validators=[at_most(30, "Decision reference")],
+                       description=DECISION_HINT)
 
 
 class TextAreaField(wtforms.TextAreaField):
@@ -40,7 +46,7 @@ class WorkstreamFields:
                         validate_choice=False)
     start_date = DateInputField("Start date (optional)", description=DATE_HINT)
     end_date = DateInputField("End date (optional)", description="For a closed workstream, the date it closed")
-    # decision link: wired when decisions land (the decision that established the workstream)
+    decision_reference = decision_field("Decision that established it")
 
 
 class NewWorkstreamForm(WorkstreamFields, OnceForm):
@@ -60,20 +66,20 @@ class PartyFields:
 
 class AccountableForm(PartyFields, OnceForm):
     valid_from = DateInputField("Accountable from", description=DATE_HINT)
-    # decision link: wired when decisions land (the decision behind this change of Accountable)
+    decision_reference = decision_field("Decision behind the change")
 
 
 class AssignmentForm(PartyFields, OnceForm):
     role = RadioField("Role", choices=SUPPORTING_CHOICES, validate_choice=False)
     valid_from = DateInputField("From", description=DATE_HINT)
-    # decision link: wired when decisions land (the decision behind this assignment)
+    decision_reference = decision_field("Decision behind the change")
 
 
 class EndForm(FlaskForm):
     last_day = DateInputField("Last day", description="The last day it applies. If it was recorded by mistake, "
                                                       "enter the day before it started. " + DATE_HINT)
     note = TextAreaField("Reason (optional)", validators=[at_most(2000, "Reason")])
-    # decision link: wired when decisions land (the decision behind the ending)
+    decision_reference = decision_field("Decision behind the ending")
 
 
 class LeadRoleFields:
@@ -100,7 +106,7 @@ class AppointForm(OnceForm):
     term_start = DateInputField("Term starts", description=DATE_HINT)
     term_end = DateInputField("Term ends (optional)", description="Leave empty for a term with no fixed end")
     note = TextAreaField("Note (optional)", validators=[at_most(2000, "Note")])
-    # decision link: wired when decisions land (the decision that appointed them)
+    decision_reference = decision_field("Decision that appointed them")
 
 
 class WorkstreamSearchForm(FlaskForm):

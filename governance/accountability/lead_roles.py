@@ -12,6 +12,7 @@ from enum import StrEnum
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from governance.accountability.decision_refs import decision_id, find_decision
 from governance.accountability.models import ONE_DAY, LeadRole, LeadRoleAppointment
 from governance.accountability.parties import check_day, find_member, find_partner, is_gone
 from governance.auth.models import User
@@ -75,10 +76,12 @@ def status_of(role: LeadRole, holder: LeadRoleAppointment | None, day: date) -> 
 
 
 def with_holders(statement):
-    """Load each appointment's member (and account) and partner (with its history) in a few queries."""
+    """Load each appointment's member (and account), partner (with its history) and the decisions behind it
+    in a few queries."""
     return statement.options(
         selectinload(LeadRoleAppointment.membership).joinedload(Membership.user),
         selectinload(LeadRoleAppointment.partner).selectinload(Partner.status_changes),
+        selectinload(LeadRoleAppointment.appointed_by), selectinload(LeadRoleAppointment.ended_by_decision),
     )
 
 
@@ -222,30 +225,34 @@ def appoint(role: LeadRole, data: dict, actor: User | None) -> LeadRoleAppointme
     if current is not None and start is not None and start < current.term_start:
         checks.add(f"{current.holder_name}'s term started on {format_date(current.term_start)}: the new term must "
                    "start on or after that date", "term_start")
+    decision = find_decision(data.get("decision_reference"), "decision_reference",
+                             "the decision that appointed them", checks)
     checks.raise_any()
-    if current is not None:
-        _end(current, start, f"Succeeded by {member.user.full_name if member else person}", actor)
-    # decision link: wired when decisions land (appointed_by_decision_id from the form's decision picker)
+    if current is not None:  # the decision that appointed the successor ended the current holder's term
+        _end(current, start, f"Succeeded by {member.user.full_name if member else person}", actor, decision)
     appointment = LeadRoleAppointment(
         network_id=role.network_id, lead_role_id=role.id, membership_id=member.id if member else None,
         person_name="" if member else person, partner_id=partner.id if partner else None, term_start=start,
-        term_end=end, note=clean_text(data.get("note"))[:NOTE_LIMIT], recorded_by_id=actor.id if actor else None)
+        term_end=end, note=clean_text(data.get("note"))[:NOTE_LIMIT], recorded_by_id=actor.id if actor else None,
+        appointed_by_decision_id=decision_id(decision))
     # In memory too, so that the audit trail names them when the row is first written.
     appointment.lead_role, appointment.membership, appointment.partner = role, member, partner
+    appointment.appointed_by = decision
     db.session.add(appointment)
     db.session.flush()
     return appointment
 
 
-def _end(appointment: LeadRoleAppointment, day: date, note: str, actor: User | None) -> None:
-    # decision link: wired when decisions land (ended_by_decision_id)
+def _end(appointment: LeadRoleAppointment, day: date, note: str, actor: User | None, decision) -> None:
     actor_id = actor.id if actor else None  # read first: loading the actor would flush a half-closed row
     appointment.ended_on, appointment.end_note = day, note[:NOTE_LIMIT]
     appointment.ended_by_id, appointment.ended_at = actor_id, clock.now()
+    appointment.ended_by_decision_id, appointment.ended_by_decision = decision_id(decision), decision
     db.session.flush()
 
 
-def end_appointment(role: LeadRole, last_day: date | None, note: str, actor: User | None) -> LeadRoleAppointment:
+def end_appointment(role: LeadRole, last_day: date | None, note: str, actor: User | None,
+                    decision_reference: str = "") -> LeadRoleAppointment:
     """Record that the holder stood down (or left) after a last day; the role is vacant from the next.
 
     A last day the day before the term started withdraws an appointment recorded by mistake.
@@ -259,6 +266,7 @@ def end_appointment(role: LeadRole, last_day: date | None, note: str, actor: Use
     if day is not None and day + ONE_DAY < current.term_start:
         checks.add(f"Their term started on {format_date(current.term_start)}: the last day must be the same or "
                    "later", "last_day")
+    decision = find_decision(decision_reference, "decision_reference", "the decision behind the ending", checks)
     checks.raise_any()
-    _end(current, day + ONE_DAY, clean_text(note), actor)
+    _end(current, day + ONE_DAY, clean_text(note), actor, decision)
     return current

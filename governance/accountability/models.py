@@ -29,7 +29,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from governance.core import clock
 from governance.core.db import Audited, NetworkScoped, Timestamped, UTCDateTime, Versioned, network_link
 from governance.core.formatting import format_date
+from governance.decisions.models import Decision
 from governance.extensions import db
+from governance.meetings.models import link_join
 from governance.networks.models import Membership, Network
 from governance.partners.models import Partner
 
@@ -97,14 +99,16 @@ class Workstream(NetworkScoped, Audited, Versioned, Timestamped, db.Model):
     __table_args__ = (
         UniqueConstraint("network_id", "name"),
         network_link("lead_partner_id", "partners"),
+        network_link("established_by_decision_id", "decisions"),
         CheckConstraint("status IN ('proposed', 'active', 'paused', 'closed')", name="known_status"),
         CheckConstraint("end_date IS NULL OR start_date IS NULL OR end_date >= start_date", name="ends_after_start"),
     )
     record_label = "Workstream"
     field_labels = {"name": "Name", "description": "Description", "population": "Target population group",
                     "lead_partner_name": "Lead partner", "status": "Status", "start_date": "Start date",
-                    "end_date": "End date"}
+                    "end_date": "End date", "established_by_decision_id": "Established by decision"}
     value_labels = {"status": {s.value: s.label for s in WorkstreamStatus}}
+    linked_fields = {"established_by_decision_id": "established_by"}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
@@ -114,11 +118,17 @@ class Workstream(NetworkScoped, Audited, Versioned, Timestamped, db.Model):
     status: Mapped[str] = mapped_column(String(20), default=WorkstreamStatus.PROPOSED.value)
     start_date: Mapped[date | None] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)
-    # decision link: wired when decisions land (the decision that established the workstream)
     established_by_decision_id: Mapped[int | None] = mapped_column(Integer)
 
     lead_partner: Mapped[Partner | None] = relationship(
         primaryjoin="foreign(Workstream.lead_partner_id) == Partner.id", viewonly=True)
+    established_by: Mapped[Decision | None] = relationship(
+        primaryjoin=link_join("Workstream", "established_by_decision_id", "Decision"), viewonly=True)
+
+    @property
+    def decision_reference(self) -> str:
+        """The reference of the decision that established it (what the edit form shows)."""
+        return self.established_by.reference if self.established_by is not None else ""
 
     @property
     def status_enum(self) -> WorkstreamStatus:
@@ -144,6 +154,8 @@ class WorkstreamAssignment(NetworkScoped, Audited, db.Model):
         network_link("workstream_id", "workstreams"),
         network_link("partner_id", "partners"),
         network_link("membership_id", "memberships"),
+        network_link("started_by_decision_id", "decisions"),
+        network_link("ended_by_decision_id", "decisions"),
         CheckConstraint("role IN ('R', 'A', 'C', 'I')", name="known_role"),
         CheckConstraint("partner_id IS NOT NULL OR membership_id IS NOT NULL", name="names_a_party"),
         CheckConstraint("valid_to IS NULL OR valid_to >= valid_from", name="ends_after_start"),
@@ -154,7 +166,9 @@ class WorkstreamAssignment(NetworkScoped, Audited, db.Model):
     )
     record_label = "Workstream accountability"
     field_labels = {"workstream_name": "Workstream", "role": "Role", "party_name": "Who",
-                    "valid_from": "From", "valid_to": "Until", "note": "Note", "end_note": "Why it ended"}
+                    "valid_from": "From", "valid_to": "Until", "started_by_decision_id": "Decision",
+                    "note": "Note", "end_note": "Why it ended", "ended_by_decision_id": "Decision that ended it"}
+    linked_fields = {"started_by_decision_id": "started_by", "ended_by_decision_id": "ended_by_decision"}
     value_labels = {"role": {r.value: r.label for r in RaciRole}}
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -164,7 +178,6 @@ class WorkstreamAssignment(NetworkScoped, Audited, db.Model):
     membership_id: Mapped[int | None] = mapped_column(Integer, index=True)
     valid_from: Mapped[date] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)  # the first day it no longer applies
-    # decision link: wired when decisions land (the decisions behind starting and ending it)
     started_by_decision_id: Mapped[int | None] = mapped_column(Integer)
     ended_by_decision_id: Mapped[int | None] = mapped_column(Integer)
     note: Mapped[str] = mapped_column(Text, default="")
@@ -174,6 +187,10 @@ class WorkstreamAssignment(NetworkScoped, Audited, db.Model):
     ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    started_by: Mapped[Decision | None] = relationship(
+        primaryjoin=link_join("WorkstreamAssignment", "started_by_decision_id", "Decision"), viewonly=True)
+    ended_by_decision: Mapped[Decision | None] = relationship(
+        primaryjoin=link_join("WorkstreamAssignment", "ended_by_decision_id", "Decision"), viewonly=True)
     workstream: Mapped[Workstream] = relationship(
         primaryjoin="foreign(WorkstreamAssignment.workstream_id) == Workstream.id", viewonly=True)
     partner: Mapped[Partner | None] = relationship(
@@ -206,6 +223,14 @@ class WorkstreamAssignment(NetworkScoped, Audited, db.Model):
         if self.person_name and partner:
             return f"{self.person_name} ({partner})"
         return self.person_name or partner
+
+    @property
+    def started_by_reference(self) -> str:
+        return self.started_by.reference if self.started_by is not None else ""
+
+    @property
+    def ended_by_reference(self) -> str:
+        return self.ended_by_decision.reference if self.ended_by_decision is not None else ""
 
     @property
     def is_open(self) -> bool:
@@ -260,6 +285,8 @@ class LeadRoleAppointment(NetworkScoped, Audited, db.Model):
         network_link("lead_role_id", "lead_roles"),
         network_link("membership_id", "memberships"),
         network_link("partner_id", "partners"),
+        network_link("appointed_by_decision_id", "decisions"),
+        network_link("ended_by_decision_id", "decisions"),
         CheckConstraint("membership_id IS NOT NULL OR person_name <> ''", name="names_a_holder"),
         CheckConstraint("term_end IS NULL OR term_end >= term_start", name="term_ends_after_start"),
         CheckConstraint("ended_on IS NULL OR ended_on >= term_start", name="ends_after_start"),
@@ -268,8 +295,10 @@ class LeadRoleAppointment(NetworkScoped, Audited, db.Model):
     )
     record_label = "Lead role appointment"
     field_labels = {"role_name": "Lead role", "holder_name": "Holder", "partner_name": "Partner",
-                    "term_start": "Term starts", "term_end": "Term ends", "ended_on": "Ended on", "note": "Note",
-                    "end_note": "Why it ended"}
+                    "term_start": "Term starts", "term_end": "Term ends", "ended_on": "Ended on",
+                    "appointed_by_decision_id": "Decision that appointed them", "note": "Note",
+                    "end_note": "Why it ended", "ended_by_decision_id": "Decision that ended it"}
+    linked_fields = {"appointed_by_decision_id": "appointed_by", "ended_by_decision_id": "ended_by_decision"}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lead_role_id: Mapped[int] = mapped_column(Integer, index=True)
@@ -279,7 +308,6 @@ class LeadRoleAppointment(NetworkScoped, Audited, db.Model):
     term_start: Mapped[date] = mapped_column(Date)
     term_end: Mapped[date | None] = mapped_column(Date)  # when the term is due to end (may pass unrenewed)
     ended_on: Mapped[date | None] = mapped_column(Date)  # the first day they no longer held it
-    # decision link: wired when decisions land (the decisions that appointed them and ended it)
     appointed_by_decision_id: Mapped[int | None] = mapped_column(Integer)
     ended_by_decision_id: Mapped[int | None] = mapped_column(Integer)
     note: Mapped[str] = mapped_column(Text, default="")
@@ -289,6 +317,10 @@ class LeadRoleAppointment(NetworkScoped, Audited, db.Model):
     ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    appointed_by: Mapped[Decision | None] = relationship(
+        primaryjoin=link_join("LeadRoleAppointment", "appointed_by_decision_id", "Decision"), viewonly=True)
+    ended_by_decision: Mapped[Decision | None] = relationship(
+        primaryjoin=link_join("LeadRoleAppointment", "ended_by_decision_id", "Decision"), viewonly=True)
     lead_role: Mapped[LeadRole] = relationship(
         primaryjoin="foreign(LeadRoleAppointment.lead_role_id) == LeadRole.id", viewonly=True)
     membership: Mapped[Membership | None] = relationship(
@@ -309,6 +341,14 @@ class LeadRoleAppointment(NetworkScoped, Audited, db.Model):
     @property
     def partner_name(self) -> str:
         return self.partner.name if self.partner is not None else ""
+
+    @property
+    def appointed_by_reference(self) -> str:
+        return self.appointed_by.reference if self.appointed_by is not None else ""
+
+    @property
+    def ended_by_reference(self) -> str:
+        return self.ended_by_decision.reference if self.ended_by_decision is not None else ""
 
     @property
     def is_open(self) -> bool:

@@ -10,6 +10,8 @@ from governance.accountability.models import WorkstreamAssignment as Assignment
 from governance.accountability.workstreams import workstreams_query
 from governance.core import clock
 from governance.core.views import paginate
+from governance.decisions import logs as decision_logs
+from governance.decisions import pages as decision_pages
 
 
 @dataclass
@@ -35,6 +37,7 @@ class WorkstreamPage:
     as_of: date | None  # the date asked about, if any
     on_day: dict[RaciRole, list[Assignment]] | None  # who held each role on that date
     history: object  # a page of every assignment, latest first
+    decisions: decision_logs.LinkedDecisions | None = None  # the decisions behind it and about it
 
     @property
     def accountable(self) -> Assignment | None:
@@ -45,13 +48,17 @@ class WorkstreamPage:
         return next(iter(self.on_day[RaciRole.ACCOUNTABLE]), None) if self.on_day is not None else None
 
 
-def workstream_page(workstream: Workstream, as_of: date | None = None) -> WorkstreamPage:
-    """Who holds each role today, what is planned, who held each on a chosen date, and the dated history."""
+def workstream_page(workstream: Workstream, as_of: date | None = None, *,
+                    with_decisions: bool = False) -> WorkstreamPage:
+    """Who holds each role today, what is planned, who held each on a chosen date, the dated history and
+    (for those who read the decision log) the decisions that established it, changed it or affect it."""
     today = clock.today()
     current = raci.by_role(raci.assignments_on(today, [workstream.id]))
     on_day = raci.by_role(raci.assignments_on(as_of, [workstream.id])) if as_of else None
+    decisions = decision_logs.linked_decisions("workstream", workstream.id, decision_pages.viewer()) \
+        if with_decisions else None
     return WorkstreamPage(workstream, today, current, raci.planned(workstream, today), as_of, on_day,
-                          paginate(raci.history_query(workstream)))
+                          paginate(raci.history_query(workstream)), decisions)
 
 
 @dataclass

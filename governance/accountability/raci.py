@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from governance.accountability.decision_refs import decision_id, find_decision
 from governance.accountability.models import ONE_DAY, RaciRole, Workstream, WorkstreamAssignment
 from governance.accountability.parties import check_day, find_member, find_partner
 from governance.auth.models import User
@@ -28,10 +29,12 @@ SUPPORTING_ROLES = (RaciRole.RESPONSIBLE, RaciRole.CONSULTED, RaciRole.INFORMED)
 
 
 def with_parties(statement):
-    """Load each assignment's partner (with its membership history) and named member in the same few queries."""
+    """Load each assignment's partner (with its membership history), named member and the decisions behind it
+    in the same few queries."""
     return statement.options(
         selectinload(WorkstreamAssignment.partner).selectinload(Partner.status_changes),
         selectinload(WorkstreamAssignment.membership).joinedload(Membership.user),
+        selectinload(WorkstreamAssignment.started_by), selectinload(WorkstreamAssignment.ended_by_decision),
     )
 
 
@@ -118,24 +121,33 @@ def _refuse_closed(workstream: Workstream) -> None:
         raise ServiceError(f"{workstream.name} is closed: reopen it before changing who is accountable")
 
 
-def _new_assignment(workstream, role, partner, member, day, data, actor) -> WorkstreamAssignment:
-    # decision link: wired when decisions land (started_by_decision_id from the form's decision picker)
+CHANGE_DECISION = "the decision behind this change"
+ENDING_DECISION = "the decision behind the ending"
+
+
+def _decision(data: dict, checks: Checks, label: str = CHANGE_DECISION):
+    return find_decision(data.get("decision_reference"), "decision_reference", label, checks)
+
+
+def _new_assignment(workstream, role, partner, member, day, data, actor, decision) -> WorkstreamAssignment:
     assignment = WorkstreamAssignment(
         network_id=workstream.network_id, workstream_id=workstream.id, role=role.value,
         partner_id=partner.id if partner else None, membership_id=member.id if member else None,
-        valid_from=day, note=clean_text(data.get("note"))[:NOTE_LIMIT], recorded_by_id=actor.id if actor else None)
+        valid_from=day, note=clean_text(data.get("note"))[:NOTE_LIMIT], recorded_by_id=actor.id if actor else None,
+        started_by_decision_id=decision_id(decision))
     # In memory too, so that the audit trail names them when the row is first written.
     assignment.workstream, assignment.partner, assignment.membership = workstream, partner, member
+    assignment.started_by = decision
     db.session.add(assignment)
     db.session.flush()
     return assignment
 
 
-def _close(assignment: WorkstreamAssignment, day: date, note: str, actor: User | None) -> None:
-    # decision link: wired when decisions land (ended_by_decision_id)
+def _close(assignment: WorkstreamAssignment, day: date, note: str, actor: User | None, decision) -> None:
     actor_id = actor.id if actor else None  # read first: loading the actor would flush a half-closed row
     assignment.valid_to, assignment.end_note = day, note[:NOTE_LIMIT]
     assignment.ended_by_id, assignment.ended_at = actor_id, clock.now()
+    assignment.ended_by_decision_id, assignment.ended_by_decision = decision_id(decision), decision
     db.session.flush()  # closed before its successor is written: the database checks the two never overlap
 
 
@@ -153,11 +165,12 @@ def assign_accountable(workstream: Workstream, data: dict, actor: User | None) -
         elif day < current.valid_from:
             checks.add(f"{current.party_name} became accountable on {format_date(current.valid_from)}: "
                        "the new Accountable must start on or after that date", "valid_from")
+    decision = _decision(data, checks)
     checks.raise_any()
     incoming = _new_party_name(partner, member)
-    if current is not None:
-        _close(current, day, f"Replaced by {incoming}", actor)
-    return _new_assignment(workstream, RaciRole.ACCOUNTABLE, partner, member, day, data, actor)
+    if current is not None:  # the decision that brought in the new Accountable ended the old one's term
+        _close(current, day, f"Replaced by {incoming}", actor, decision)
+    return _new_assignment(workstream, RaciRole.ACCOUNTABLE, partner, member, day, data, actor, decision)
 
 
 def _new_party_name(partner, member) -> str:
@@ -183,8 +196,9 @@ def add_assignment(workstream: Workstream, data: dict, actor: User | None) -> Wo
         if clash is not None:
             checks.add(f"{clash.party_name} is already {clash.role_enum.label.lower()} for {workstream.name} "
                        f"from {format_date(clash.valid_from)}", "partner_id")
+    decision = _decision(data, checks)
     checks.raise_any()
-    return _new_assignment(workstream, RaciRole(role), partner, member, day, data, actor)
+    return _new_assignment(workstream, RaciRole(role), partner, member, day, data, actor, decision)
 
 
 def _overlapping(workstream, role, partner, member, day) -> WorkstreamAssignment | None:
@@ -195,7 +209,7 @@ def _overlapping(workstream, role, partner, member, day) -> WorkstreamAssignment
 
 
 def end_assignment(assignment: WorkstreamAssignment, last_day: date | None, note: str,
-                   actor: User | None) -> WorkstreamAssignment:
+                   actor: User | None, decision_reference: str = "") -> WorkstreamAssignment:
     """End a Responsible, Consulted or Informed assignment after its last day.
 
     A last day the day before it started withdraws an assignment recorded by mistake: it stays in
@@ -211,6 +225,7 @@ def end_assignment(assignment: WorkstreamAssignment, last_day: date | None, note
     if day is not None and day + ONE_DAY < assignment.valid_from:
         checks.add(f"It started on {format_date(assignment.valid_from)}: the last day must be the same or later",
                    "last_day")
+    decision = _decision({"decision_reference": decision_reference}, checks, ENDING_DECISION)
     checks.raise_any()
-    _close(assignment, day + ONE_DAY, clean_text(note), actor)
+    _close(assignment, day + ONE_DAY, clean_text(note), actor, decision)
     return assignment

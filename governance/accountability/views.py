@@ -25,6 +25,7 @@ from governance.core.formatting import format_date
 from governance.core.forms import ConfirmForm
 from governance.core.permissions import Permission, can, requires
 from governance.core.views import confirm, submit
+from governance.decisions import affected
 from governance.partners import sections as partner_sections
 from governance.partners.sections import PartnerSection
 from governance.partners.services import partner_choices
@@ -71,7 +72,8 @@ def new_workstream():
 def workstream(workstream_id):
     record = tenancy.get_or_404(Workstream, workstream_id)
     as_of_form = AsOfForm(request.args)
-    view = pages.workstream_page(record, _as_of(as_of_form) if request.args else None)
+    view = pages.workstream_page(record, _as_of(as_of_form) if request.args else None,
+                                 with_decisions=can(Permission.DECISIONS_VIEW))
     return render_template("accountability/workstream.html", view=view, workstream=record, as_of_form=as_of_form,
                            sections=sections.load_sections(record))
 
@@ -121,7 +123,8 @@ def end_assignment(workstream_id, assignment_id):
     if assignment.workstream_id != workstream_id or assignment.is_accountable or not assignment.is_open:
         abort(404)
     form = EndForm(last_day=clock.today())
-    if submit(form, lambda: raci.end_assignment(assignment, form.last_day.data, form.note.data, current_user)):
+    if submit(form, lambda: raci.end_assignment(assignment, form.last_day.data, form.note.data, current_user,
+                                                          form.decision_reference.data)):
         flash(f"{assignment.party_name} is {assignment.role_enum.label.lower()} for {assignment.workstream_name} "
               f"up to and including {format_date(assignment.last_day)}.")
         return redirect(url_for("accountability.workstream", workstream_id=workstream_id))
@@ -236,7 +239,8 @@ def end_appointment(lead_role_id):
     if current is None or not current.is_open:
         abort(404)
     form = EndForm(last_day=clock.today())
-    if submit(form, lambda: lead_roles.end_appointment(role, form.last_day.data, form.note.data, current_user)):
+    if submit(form, lambda: lead_roles.end_appointment(role, form.last_day.data, form.note.data, current_user,
+                                                                 form.decision_reference.data)):
         flash(f"{current.holder_name}'s last day as {role.name} is {format_date(current.last_day)}.")
         return redirect(url_for("accountability.lead_role", lead_role_id=lead_role_id))
     return render_template("accountability/end_appointment.html", form=form, role=role, current=current)
@@ -272,3 +276,9 @@ cards.register(DashboardCard(key="accountability_gaps", template="accountability
                              load=_gaps_card, order=20))
 cards.register(DashboardCard(key="my_accountabilities", template="accountability/_mine_card.html",
                              load=_mine_card, order=30))
+
+
+affected.register(affected.AffectedKind(
+    kind="workstream", label="Workstreams it affects", noun="workstream", choices=workstreams.workstream_choices,
+    names=workstreams.names_by_id, endpoint="accountability.workstream", id_arg="workstream_id",
+    linked_ids=workstreams.cited_decision_ids))

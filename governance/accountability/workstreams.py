@@ -1,8 +1,9 @@
 """Workstreams: the network's services, pathways and initiatives, which other modules link to."""
 
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, func, or_, select, union
 from sqlalchemy.orm import selectinload
 
+from governance.accountability.decision_refs import decision_id, find_decision
 from governance.accountability.models import Workstream, WorkstreamAssignment, WorkstreamStatus
 from governance.accountability.parties import find_partner
 from governance.auth.models import User
@@ -32,6 +33,22 @@ def workstreams_by_id(ids) -> dict[int, Workstream]:
     rows = db.session.execute(select(Workstream).where(Workstream.id.in_(ids))
                               .options(selectinload(Workstream.lead_partner))).scalars()
     return {workstream.id: workstream for workstream in rows}
+
+
+def names_by_id(ids) -> dict[int, str]:
+    """id -> name of the current network's workstreams among these ids (for what a decision affects)."""
+    ids = [i for i in ids if i is not None]
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(Workstream.id, Workstream.name).where(Workstream.id.in_(ids))).all())
+
+
+def cited_decision_ids(workstream_id: int):
+    """A query of the decisions a workstream cites: the one that established it and those behind its RACI."""
+    return union(
+        select(Workstream.established_by_decision_id).where(Workstream.id == workstream_id),
+        select(WorkstreamAssignment.started_by_decision_id).where(WorkstreamAssignment.workstream_id == workstream_id),
+        select(WorkstreamAssignment.ended_by_decision_id).where(WorkstreamAssignment.workstream_id == workstream_id))
 
 
 def workstreams_query(search: str | None = None, status: str | None = None, partner_id: int | None = None):
@@ -81,8 +98,11 @@ def _clean(network_id: int, data: dict, checks: Checks, current: Workstream | No
     # A partner that has left cannot become the lead; one that left while leading shows as a gap.
     unchanged = current is not None and lead_id == current.lead_partner_id
     lead = find_partner(network_id, lead_id, "lead_partner_id", checks, None if unchanged else clock.today())
+    decision = find_decision(data.get("decision_reference"), "decision_reference",
+                             "the decision that established the workstream", checks)
     return {"name": name, "population": population, "description": clean_text(data.get("description")),
-            "status": status, "start_date": start, "end_date": end, "lead_partner_id": lead.id if lead else None}
+            "status": status, "start_date": start, "end_date": end, "lead_partner_id": lead.id if lead else None,
+            "established_by_decision_id": decision_id(decision)}
 
 
 def _name_taken(network_id: int, name: str, workstream_id: int | None) -> bool:
@@ -98,7 +118,6 @@ def create_workstream(network: Network, data: dict, actor: User | None) -> Works
     checks = Checks()
     values = _clean(network.id, data, checks)
     checks.raise_any()
-    # decision link: wired when decisions land (established_by_decision_id from the form's decision picker)
     workstream = Workstream(network_id=network.id, **values)
     db.session.add(workstream)
     db.session.flush()
@@ -114,5 +133,5 @@ def update_workstream(workstream: Workstream, data: dict, version) -> Workstream
     for key, value in values.items():
         setattr(workstream, key, value)
     db.session.flush()  # a save that raced past the version check is a StaleDataError: the 409 page
-    db.session.expire(workstream, ["lead_partner"])
+    db.session.expire(workstream, ["lead_partner", "established_by"])
     return workstream

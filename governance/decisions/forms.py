@@ -3,7 +3,7 @@
 import wtforms
 from flask_wtf import FlaskForm
 from markupsafe import escape
-from wtforms import RadioField, SearchField, SelectField, SelectMultipleField, StringField
+from wtforms import HiddenField, RadioField, SearchField, SelectField, SelectMultipleField, StringField
 
 from governance.core.forms import DateInputField, VersionedForm, at_most, optional_int
 from governance.core.once import OnceForm
@@ -23,6 +23,12 @@ class TextAreaField(wtforms.TextAreaField):
         return escape(super()._value())
 
 
+class GroupedChoicesField(SelectMultipleField):
+    """Checkboxes shown in groups (`groups`: [(key, legend, [(value, text)])]) that post as one field."""
+
+    groups: tuple = ()
+
+
 class DecisionFields:
     title = StringField("Title", validators=[at_most(300, "Title")],
                         description="A short name for the decision, like Approve the winter access plan")
@@ -36,6 +42,8 @@ class DecisionFields:
                                     validators=[at_most(30, "Reference")], description="For example, RIV-2026-004")
     partner_ids = SelectMultipleField("Partners it affects", coerce=optional_int, choices=[], validate_choice=False)
     mou_ids = SelectMultipleField("MOUs it affects", coerce=optional_int, choices=[], validate_choice=False)
+    # records of the kinds other modules register (decisions.affected), chosen as "workstream:3"
+    affected = GroupedChoicesField("Other records it affects", choices=[], validate_choice=False)
 
 
 class MeetingDecisionForm(DecisionFields, OnceForm):
@@ -80,6 +88,7 @@ class DecisionSearchForm(FlaskForm):
     outcome = SelectField("Outcome", choices=[("", "Any outcome")] + OUTCOME_CHOICES, validate_choice=False)
     start = DateInputField("From", description=DATE_HINT)
     end = DateInputField("To", description=DATE_HINT)
+    affects = HiddenField()  # "partner:3", from a partner's or workstream's page
 
 
 class ActionFields:
@@ -114,6 +123,13 @@ class ActionSearchForm(FlaskForm):
                                             ("overdue", "Overdue")] + [(s.value, s.label) for s in ActionStatus],
                          validate_choice=False)
     meeting = SelectField("Meeting", coerce=optional_int, choices=[], validate_choice=False)
+
+
+def with_affected_choices(form, groups):
+    """Offer the registered kinds of record (groups from affected.choice_groups()), one fieldset each."""
+    form.affected.groups = groups
+    form.affected.choices = [option for _, _, options in groups for option in options]
+    return form
 
 
 def with_choices(form, **choices):

@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 from governance.auth.models import User
 from governance.core import clock, ledger
 from governance.core.formatting import format_date
+from governance.decisions import affected
 from governance.decisions.models import ActionStatus, BoardAction, Decision, Outcome, Relation
 from governance.documents import jobs
 from governance.documents.services import issue_document
@@ -28,6 +29,7 @@ from governance.networks.models import Membership, Network
 DECISION_LOG_KIND = "decision_log"
 ACTION_LOG_KIND = "action_log"
 PDF_LIMIT = 2_000
+SHOWN = 5  # decisions listed on a partner's or workstream's page before "all of them in the decision log"
 
 
 @dataclass
@@ -37,17 +39,19 @@ class DecisionFilters:
     start: date | None = None
     end: date | None = None
     words: str = ""
+    affects: str = ""  # "partner:3": only the decisions that affect (or are cited by) that record
 
     def as_params(self) -> dict:
         return {"board_id": self.board_id, "outcome": self.outcome, "words": self.words,
                 "start": self.start.isoformat() if self.start else None,
-                "end": self.end.isoformat() if self.end else None}
+                "end": self.end.isoformat() if self.end else None, "affects": self.affects}
 
     @classmethod
     def from_params(cls, params: dict) -> "DecisionFilters":
         return cls(params.get("board_id"), params.get("outcome"),
                    date.fromisoformat(params["start"]) if params.get("start") else None,
-                   date.fromisoformat(params["end"]) if params.get("end") else None, params.get("words") or "")
+                   date.fromisoformat(params["end"]) if params.get("end") else None, params.get("words") or "",
+                   params.get("affects") or "")
 
 
 def visible(viewer: Viewer):
@@ -81,7 +85,31 @@ def decisions_query(filters: DecisionFilters, viewer: Viewer):
         pattern = _like(filters.words[:200])
         query = query.where(or_(*(func.lower(column).like(pattern, escape="\\") for column in (
             Decision.reference, Decision.title, Decision.resolution, Decision.reasons))))
+    record = affected.parse_key(filters.affects)
+    if record is not None:
+        query = query.where(affected.record_clause(*record))
     return query.order_by(Decision.decided_on.desc(), Decision.number.desc())
+
+
+@dataclass
+class LinkedDecisions:
+    decisions: list[Decision]  # newest first, at most SHOWN
+    total: int
+    key: str  # the decision log filter that lists them all, e.g. "partner:3"
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.decisions)
+
+
+def linked_decisions(kind: str, record_id: int, viewer: Viewer, limit: int = SHOWN) -> LinkedDecisions:
+    """The decisions the reader may see that affect a record or that it cites, newest first: two queries
+    whatever the numbers."""
+    query = select(Decision).where(visible(viewer), affected.record_clause(kind, record_id))
+    total = db.session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+    shown = list(db.session.execute(query.order_by(Decision.decided_on.desc(), Decision.number.desc())
+                                    .limit(limit)).scalars()) if total else []
+    return LinkedDecisions(shown, total, f"{kind}:{record_id}")
 
 
 def followed_by(decisions: list[Decision]) -> dict[int, list[Decision]]:

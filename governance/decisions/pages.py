@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from governance.core import clock
-from governance.decisions import logs, records, resolutions
+from governance.decisions import affected, logs, records, resolutions
 from governance.decisions.models import ActionStatus, BoardAction, Decision, Relation, WrittenResolution
 from governance.extensions import db
 from governance.meetings import agenda
@@ -79,6 +79,7 @@ class DecisionPage:
     superseded_by: Decision | None
     ratified_by: Decision | None
     locked: bool
+    kinds: dict = field(default_factory=dict)  # kind -> affected.AffectedKind, for the "Affects" links
 
 
 def decision_page(decision: Decision) -> DecisionPage:
@@ -88,7 +89,8 @@ def decision_page(decision: Decision) -> DecisionPage:
     superseded_by = next((d for d in later if d.relation == Relation.SUPERSEDES), None)
     ratified_by = next((d for d in later if d.relation == Relation.RATIFIES), None)
     locked = decision.meeting is not None and records.is_locked(decision.meeting)
-    return DecisionPage(decision, later, actions, superseded_by is not None, superseded_by, ratified_by, locked)
+    return DecisionPage(decision, later, actions, superseded_by is not None, superseded_by, ratified_by, locked,
+                        {kind.kind: kind for kind in affected.kinds()})
 
 
 @dataclass

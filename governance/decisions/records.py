@@ -12,7 +12,7 @@ from governance.auth.models import User
 from governance.core import clock, ledger
 from governance.core.errors import Checks, ServiceError
 from governance.core.text import clean_line, clean_text
-from governance.decisions import numbering
+from governance.decisions import affected, numbering
 from governance.decisions.models import (
     Decision,
     MeetingDecisionsLock,
@@ -97,7 +97,10 @@ def _affects(data: dict, checks: Checks) -> list[dict]:
             checks.add("Choose partners and MOUs of this network", name)
         chosen += [{"kind": kind, "id": i, "name": found[i].name if kind == "partner" else found[i].title}
                    for i in sorted(found)]
-    return chosen
+    others, good = affected.chosen(data.get("affected"))
+    if not good:
+        checks.add("Choose records of this network from the lists", "affected")
+    return chosen + others
 
 
 def _as_id(value) -> int:

@@ -6,7 +6,7 @@ from governance.core.cards import DashboardCard
 from governance.core.forms import ConfirmForm
 from governance.core.permissions import Permission, can, requires
 from governance.core.views import paginate, submit
-from governance.decisions import actions, citations, logs, pages, records, resolutions  # noqa: F401  citations: hooks
+from governance.decisions import actions, affected, citations, logs, pages, records, resolutions  # noqa: F401  citations: hooks
 from governance.decisions.forms import (
     ActionForm,
     ActionSearchForm,
@@ -17,6 +17,7 @@ from governance.decisions.forms import (
     VoteForm,
     WrittenResolutionForm,
     meeting_decision_form,
+    with_affected_choices,
     with_choices,
 )
 from governance.decisions.models import BoardAction, Decision, WrittenResolution
@@ -24,6 +25,8 @@ from governance.meetings import agenda
 from governance.meetings.meeting_models import AgendaItem, Meeting
 from governance.meetings.models import Board
 from governance.mous.services import mou_choices
+from governance.partners import sections as partner_sections
+from governance.partners.sections import PartnerSection
 from governance.partners.services import partner_choices
 
 bp = Blueprint("decisions", __name__)
@@ -46,6 +49,7 @@ def _item_or_404(meeting: Meeting, item_id) -> AgendaItem:
 
 
 def _affects(form):
+    with_affected_choices(form, affected.choice_groups())
     return with_choices(form, partner_ids=partner_choices(), mou_ids=mou_choices())
 
 
@@ -54,7 +58,8 @@ def _search():
     form.validate()
     return form, logs.DecisionFilters(form.board.data if form.board.data and form.board.data > 0 else None,
                                       form.outcome.data or None, form.start.data, form.end.data,
-                                      (form.q.data or "").strip() if not form.q.errors else "")
+                                      (form.q.data or "").strip() if not form.q.errors else "",
+                                      form.affects.data if affected.parse_key(form.affects.data) else "")
 
 
 # ------------------------------------------------------------------------------------ the decision log
@@ -65,6 +70,7 @@ def index():
     form, filters = _search()
     page = paginate(logs.decisions_query(filters, pages.viewer()))
     return render_template("decisions/index.html", page=page, form=form, followed=logs.followed_by(page.items),
+                           affecting=affected.describe(filters.affects), filtered=bool(filters.affects),
                            head=logs.verified_head(tenancy.active_network_id()), confirm_form=ConfirmForm(),
                            pending=records.pending_chairs_actions())
 
@@ -275,3 +281,13 @@ def _load_my_card(membership):
 
 cards.register(DashboardCard("my_actions", "decisions/_my_actions_card.html", _load_my_card, order=30,
                              audience=cards.EVERYONE))
+
+
+def _partner_decisions(partner):
+    if not can(Permission.DECISIONS_VIEW):
+        return None
+    return {"found": logs.linked_decisions("partner", partner.id, pages.viewer())}
+
+
+partner_sections.register(PartnerSection(key="decisions", title="Decisions", template="decisions/_partner_section.html",
+                                         load=_partner_decisions, order=30))

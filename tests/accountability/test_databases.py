@@ -3,11 +3,11 @@ one holder per lead role, history closed but never rewritten; and two secretarie
 Accountable at the same moment leave exactly one."""
 
 import threading
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 from governance.accountability.models import STANDARD_LEAD_ROLES, LeadRoleAppointment, WorkstreamAssignment
@@ -90,7 +90,8 @@ def test_history_rows_are_closed_but_never_rewritten_or_deleted(setting):
     assert "history" in refused(f"DELETE FROM workstream_assignments WHERE id = {row}")
     db.session.execute(text(f"UPDATE workstream_assignments SET valid_to = '2026-06-01', end_note = 'Ended' "
                             f"WHERE id = {row}"))
-    db.session.execute(text(f"UPDATE workstream_assignments SET started_by_decision_id = 7 WHERE id = {row}"))
+    decision = factories.make_decision(network).id
+    db.session.execute(text(f"UPDATE workstream_assignments SET started_by_decision_id = {decision} WHERE id = {row}"))
     db.session.commit()  # closing, and linking the decision behind it later, are allowed
     for change in ("valid_to = NULL", "valid_to = '2026-07-01'", "end_note = 'Other reason'"):
         assert "history" in refused(f"UPDATE workstream_assignments SET {change} WHERE id = {row}")
@@ -230,3 +231,40 @@ def test_networks_made_before_the_migration_get_the_standard_lead_roles(empty_da
         upgrade()
         names = db.session.execute(text("SELECT name FROM lead_roles ORDER BY position")).scalars().all()
         assert names == [name for _, name, _ in STANDARD_LEAD_ROLES]
+
+
+@pytest.mark.parametrize(("table", "column"), [
+    ("workstreams", "established_by_decision_id"),
+    ("workstream_assignments", "started_by_decision_id"),
+    ("workstream_assignments", "ended_by_decision_id"),
+    ("lead_role_appointments", "appointed_by_decision_id"),
+    ("lead_role_appointments", "ended_by_decision_id"),
+])
+def test_the_database_refuses_a_link_to_another_networks_decision(setting, table, column):
+    network, partner, workstream = setting
+    their_decision = factories.make_decision(factories.make_network(), reference="NTH-2026-001")
+    our_decision = factories.make_decision(network, reference="RIV-2026-001")
+    db.session.commit()
+    values = _row(table, network, workstream, partner)
+    with pytest.raises(IntegrityError) as error:
+        db.session.execute(insert(db.metadata.tables[table]).values(**values, **{column: their_decision.id}))
+    db.session.rollback()
+    assert "foreign key" in str(error.value.orig).lower()
+    db.session.execute(insert(db.metadata.tables[table]).values(**values, **{column: our_decision.id}))  # its own
+    db.session.rollback()
+
+
+NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+
+
+def _row(table, network, workstream, partner) -> dict:
+    common = {"network_id": network.id, "note": "", "end_note": "", "recorded_at": NOW}
+    if table == "workstreams":
+        return {"network_id": network.id, "name": "Care planning", "description": "", "population": "",
+                "status": "active", "version": 1, "created_at": NOW, "updated_at": NOW}
+    if table == "workstream_assignments":
+        return {**common, "workstream_id": workstream.id, "role": "R", "partner_id": partner.id,
+                "valid_from": date(2026, 1, 1)}
+    role_id = db.session.execute(text("SELECT id FROM lead_roles WHERE network_id = :n AND key = 'chair'"),
+                                 {"n": network.id}).scalar_one()
+    return {**common, "lead_role_id": role_id, "person_name": "Jo Bloggs", "term_start": date(2026, 1, 1)}

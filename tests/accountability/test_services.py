@@ -451,3 +451,114 @@ def test_each_workstreams_accountable_history_for_the_framework(workstream, prac
     second = accountable(workstream, trust, day=date(2026, 6, 1))
     [history] = accountable_histories([workstream], TODAY)
     assert history.current.id == second.id and [a.id for a in history.changes] == [second.id, first.id]
+
+
+# The decisions behind workstreams, RACI changes and lead role appointments ------------------------
+
+def decision(network, reference, **kw):
+    return factories.make_decision(network, reference=reference, **kw)
+
+
+def test_a_workstream_cites_the_decision_that_established_it_by_reference(network, practice, member):
+    established = decision(network, "RIV-2026-014")
+    made = workstreams.create_workstream(network, {"name": "Care planning", "status": "active",
+                                                   "decision_reference": " riv-2026-014 "}, member.user)
+    assert made.established_by_decision_id == established.id and made.decision_reference == "RIV-2026-014"
+    later = decision(network, "RIV-2026-015")
+    workstreams.update_workstream(made, {"name": "Care planning", "status": "active",
+                                         "decision_reference": "RIV-2026-015"}, made.version)
+    assert made.established_by == later
+    entry = db.session.execute(select(AuditEntry).where(AuditEntry.entity_type == "Workstream")
+                               .order_by(AuditEntry.id.desc())).scalars().first()
+    assert entry.changes["established_by_decision_id"] == [established.id, later.id]
+    assert ("Established by decision", str(later)) in saved_details(made)
+    workstreams.update_workstream(made, {"name": "Care planning", "status": "active", "decision_reference": ""},
+                                  made.version)
+    assert made.established_by_decision_id is None
+
+
+@pytest.mark.parametrize(("typed", "message"), [
+    ("RIV-2026-099", "There is no decision RIV-2026-099 in this network: check the decision that established the "
+                     "workstream in the decision log"),
+    ("NTH-2026-001", "There is no decision NTH-2026-001 in this network: check the decision that established the "
+                     "workstream in the decision log"),
+    ("RIV-2026-002", "Decision RIV-2026-002 was rejected, so it cannot be the decision that established the "
+                     "workstream"),
+    ("RIV-2026-003", "Decision RIV-2026-003 was deferred, so it cannot be the decision that established the "
+                     "workstream"),
+    ("minute 14", "Enter the decision that established the workstream as a decision reference, like RIV-2026-014"),
+    ("RIV-2026-" + "1" * 40, "Enter the decision that established the workstream as a decision reference, like "
+                             "RIV-2026-014"),
+])
+def test_a_decision_reference_must_name_a_decision_of_this_network_that_decided(network, typed, message):
+    decision(network, "RIV-2026-002", outcome="rejected")
+    decision(network, "RIV-2026-003", outcome="deferred")
+    with outside():
+        decision(factories.make_network(), "NTH-2026-001")
+    with pytest.raises(InputErrors) as error:
+        workstreams.create_workstream(network, {"name": "Care planning", "status": "active",
+                                                "decision_reference": typed}, None)
+    assert fields(error.value) == {"decision_reference": message}
+
+
+def test_noted_decisions_may_be_cited(network):
+    noted = decision(network, "RIV-2026-004", outcome="noted")
+    made = workstreams.create_workstream(network, {"name": "Care planning", "status": "active",
+                                                   "decision_reference": "RIV-2026-004"}, None)
+    assert made.established_by == noted
+
+
+def test_a_change_of_accountable_cites_its_decision_which_also_ends_the_previous_term(network, workstream, practice,
+                                                                                      trust):
+    first = accountable(workstream, practice, decision_reference="")
+    handover = decision(network, "RIV-2026-020")
+    second = accountable(workstream, trust, day=date(2026, 6, 1), decision_reference="RIV-2026-020")
+    assert second.started_by == handover and first.ended_by_decision == handover
+    assert first.started_by is None
+    history = list(db.session.execute(raci.history_query(workstream)).scalars())
+    assert [(a.started_by_reference, a.ended_by_reference) for a in history] == [("RIV-2026-020", ""),
+                                                                                ("", "RIV-2026-020")]
+
+
+def test_a_refused_decision_leaves_the_accountable_unchanged(network, workstream, practice, trust):
+    first = accountable(workstream, practice)
+    decision(network, "RIV-2026-021", outcome="rejected")
+    with pytest.raises(InputErrors) as error:
+        accountable(workstream, trust, day=date(2026, 6, 1), decision_reference="RIV-2026-021")
+    assert fields(error.value) == {"decision_reference": "Decision RIV-2026-021 was rejected, so it cannot be the "
+                                                         "decision behind this change"}
+    assert open_accountables(workstream) == [first]
+
+
+def test_raci_assignments_cite_the_decisions_that_started_and_ended_them(network, workstream, trust):
+    start, end = decision(network, "RIV-2026-030"), decision(network, "RIV-2026-031")
+    added = raci.add_assignment(workstream, {"role": "C", "partner_id": trust.id, "valid_from": date(2026, 2, 1),
+                                             "decision_reference": "RIV-2026-030"}, None)
+    with pytest.raises(InputErrors) as error:
+        raci.end_assignment(added, date(2026, 6, 30), "", None, "RIV-2026-999")
+    assert fields(error.value) == {"decision_reference": "There is no decision RIV-2026-999 in this network: check "
+                                                         "the decision behind the ending in the decision log"}
+    assert added.is_open
+    raci.end_assignment(added, date(2026, 6, 30), "No longer needed", None, "riv-2026-031")
+    assert (added.started_by, added.ended_by_decision, added.valid_to) == (start, end, date(2026, 7, 1))
+
+
+def test_lead_role_appointments_cite_the_decisions_that_appointed_and_ended_them(network, member):
+    role = factories.standard_role(network)
+    appointing, successor, ending = (decision(network, f"RIV-2026-04{n}") for n in range(3))
+    first = lead_roles.appoint(role, {"person_name": "Dr Helen Marsh", "term_start": date(2025, 4, 1),
+                                      "decision_reference": appointing.reference}, None)
+    second = lead_roles.appoint(role, {"membership_id": member.id, "term_start": date(2026, 4, 1),
+                                       "decision_reference": successor.reference}, None)
+    assert (first.appointed_by, first.ended_by_decision, second.appointed_by) == (appointing, successor, successor)
+    decision(network, "RIV-2026-050", outcome="deferred")
+    with pytest.raises(InputErrors) as error:
+        lead_roles.end_appointment(role, date(2026, 10, 31), "", None, "RIV-2026-050")
+    assert fields(error.value) == {"decision_reference": "Decision RIV-2026-050 was deferred, so it cannot be the "
+                                                         "decision behind the ending"}
+    lead_roles.end_appointment(role, date(2026, 10, 31), "Stood down", None, ending.reference)
+    assert second.ended_by_decision == ending and second.ended_on == date(2026, 11, 1)
+    with pytest.raises(InputErrors) as error:
+        lead_roles.appoint(role, {"person_name": "Jo", "term_start": date(2026, 11, 2),
+                                  "decision_reference": "Board minute 12"}, None)
+    assert "decision_reference" in fields(error.value)

@@ -459,19 +459,29 @@ _grown = itertools.count()
 
 
 def _grow(network, practice, n):
+    ward = db.session.execute(select(Workstream).where(Workstream.network_id == network.id,
+                                                       Workstream.name == "Virtual ward")).scalar_one()
     for _ in range(n):
         i = next(_grown)
         partner = factories.make_partner(network)
         factories.make_status_change(partner, "active", APRIL_2025)
-        workstream = factories.make_workstream(network, name=f"Grown {i:03d}", lead_partner_id=partner.id)
-        factories.make_assignment(workstream, "A", partner, factories.make_member(network))
+        # each a decision about the practice and the virtual ward, cited by what it changed
+        decision = factories.make_decision(network, affects=[
+            {"kind": "partner", "id": practice.id, "name": practice.name},
+            {"kind": "workstream", "id": ward.id, "name": ward.name}], confidential=i % 2 == 0)
+        workstream = factories.make_workstream(network, name=f"Grown {i:03d}", lead_partner_id=partner.id,
+                                               established_by_decision_id=decision.id)
+        factories.make_assignment(workstream, "A", partner, factories.make_member(network),
+                                  started_by_decision_id=decision.id)
         factories.make_assignment(workstream, "R", practice, valid_from=date(2026, 2, 1))
+        factories.make_assignment(ward, "I", partner, valid_from=date(2025, 6, 1), started_by_decision_id=decision.id)
         role = factories.make_lead_role(network, name=f"Grown role {i:03d}")
-        factories.make_appointment(role, membership=factories.make_member(network))
+        factories.make_appointment(role, membership=factories.make_member(network),
+                                   appointed_by_decision_id=decision.id)
     db.session.commit()
 
 
-@pytest.mark.parametrize("role", ["board_secretary", PATIENT])
+@pytest.mark.parametrize("role", ["board_secretary", "observer", PATIENT])
 def test_lists_cost_the_same_queries_however_much_there_is(client, login_as, setup, count_queries, role):
     login_as(role)
     urls = [f"{BASE}/", f"{BASE}/mine", "/n/riverside-test/"]
@@ -494,6 +504,14 @@ def test_lists_cost_the_same_queries_however_much_there_is(client, login_as, set
     if role != PATIENT:
         assert "Showing 1 to 25 of 33" in text_of(client.get(f"{BASE}/matrix"))
         assert "Showing 26 to 33 of 33" in text_of(client.get(f"{BASE}/?page=2"))
+        seen = 32 if role == "board_secretary" else 16  # observers without a seat see no confidential decisions
+        practice = setup["practice"]
+        page = text_of(client.get(f"/n/riverside-test/partners/{practice.id}"))
+        assert f"See all {seen} decisions about Riverside Medical Centre in the decision log" in page
+        page = text_of(client.get(f"{BASE}/workstreams/{setup['workstream'].id}"))
+        assert f"See all {seen} decisions about Virtual ward in the decision log" in page
+        log = text_of(client.get(f"/n/riverside-test/decisions/?affects=partner:{practice.id}"))
+        assert "Showing only the decisions about Riverside Medical Centre" in log and f"of {seen}" in log
     assert page
 
 
@@ -555,3 +573,110 @@ def test_other_modules_add_sections_to_a_workstreams_page(client, login_as, setu
         sections._SECTIONS.pop("feedback")
     assert loaded == [setup["workstream"].id]
     assert "What patients said Patients asked for weekend visits in Virtual ward" in page
+
+
+# The decisions behind workstreams, RACI changes and lead roles -------------------------------------
+
+def test_forms_take_a_decision_reference_and_the_pages_link_to_the_decision(client, login_as, setup):
+    login_as("board_secretary")
+    network, w = _network(), setup["workstream"].id
+    made = {n: factories.make_decision(network, reference=f"RIV-2026-01{n}", title=f"Decision {n}") for n in range(6)}
+    db.session.commit()
+    link = lambda n: f'decision <a href="/n/riverside-test/decisions/{made[n].id}">RIV-2026-01{n}</a>'  # noqa: E731
+    response = client.post(f"{BASE}/workstreams/new", data=workstream_form(decision_reference="riv-2026-010"))
+    page = client.get(response.location).get_data(as_text=True)
+    assert f"Established by {link(0)}" in page
+    response = client.post(f"{BASE}/workstreams/{w}/accountable", data={
+        "partner_id": setup["trust"].id, "decision_reference": "RIV-2026-011",
+        **day_fields("valid_from", date(2026, 6, 1))})
+    page = client.get(response.location).get_data(as_text=True)
+    assert f"Decision {link(1).removeprefix('decision ')}" in page and f"Ended by {link(1)}" in page
+    client.post(f"{BASE}/workstreams/{w}/assignments/new", data={
+        "role": "I", "partner_id": setup["practice"].id, "decision_reference": "RIV-2026-012",
+        **day_fields("valid_from", date(2026, 3, 1))})
+    informed = db.session.execute(select(WorkstreamAssignment).where(WorkstreamAssignment.role == "I")).scalar_one()
+    client.post(f"{BASE}/workstreams/{w}/assignments/{informed.id}/end", data={
+        "decision_reference": "RIV-2026-013", **day_fields("last_day", date(2026, 10, 31))})
+    page = text_of(client.get(f"{BASE}/workstreams/{w}"))
+    assert "Ended by decision RIV-2026-013" in page
+    # the decisions section: those that changed its RACI, newest first
+    section = page.split("Decisions about Virtual ward")[1]
+    assert section.index("RIV-2026-013") < section.index("RIV-2026-011")
+    role = setup["role"].id
+    client.post(f"{BASE}/lead-roles/{role}/appoint", data={
+        "person_name": "Dr Helen Marsh", "decision_reference": "RIV-2026-014",
+        **day_fields("term_start", date(2026, 10, 1))})
+    client.post(f"{BASE}/lead-roles/{role}/end", data={
+        "decision_reference": "RIV-2026-015", **day_fields("last_day", date(2026, 11, 22))})
+    page = client.get(f"{BASE}/lead-roles/{role}").get_data(as_text=True)
+    assert f"Decision {link(4).removeprefix('decision ')}" in page and f"Ended by {link(5)}" in page
+    assert f"Ended by {link(4)}" in page  # the new appointment ended the last one
+
+
+def test_a_bad_decision_reference_is_shown_on_each_form_and_nothing_is_saved(client, login_as, setup):
+    login_as("board_secretary")
+    network, w, r = _network(), setup["workstream"].id, setup["role"].id
+    factories.make_decision(network, reference="RIV-2026-002", outcome="rejected")
+    with_other = factories.make_network()
+    factories.make_decision(with_other, reference="OTH-2026-001")
+    db.session.commit()
+    before = records()
+    forms = [
+        (f"{BASE}/workstreams/new", workstream_form(), "the decision that established the workstream"),
+        (f"{BASE}/workstreams/{w}/edit", workstream_form(name="Virtual ward", version="1"),
+         "the decision that established the workstream"),
+        (f"{BASE}/workstreams/{w}/accountable", {"partner_id": setup["trust"].id,
+                                                 **day_fields("valid_from", date(2026, 6, 1))},
+         "the decision behind this change"),
+        (f"{BASE}/workstreams/{w}/assignments/new", {"role": "C", "partner_id": setup["practice"].id,
+                                                     **day_fields("valid_from", date(2026, 3, 1))},
+         "the decision behind this change"),
+        (f"{BASE}/workstreams/{w}/assignments/{setup['responsible'].id}/end",
+         day_fields("last_day", date(2026, 10, 31)), "the decision behind the ending"),
+        (f"{BASE}/lead-roles/{r}/appoint", {"person_name": "A", **day_fields("term_start", date(2026, 10, 1))},
+         "the decision that appointed them"),
+        (f"{BASE}/lead-roles/{r}/end", day_fields("last_day", date(2026, 10, 31)), "the decision behind the ending"),
+    ]
+    for url, data, label in forms:
+        for typed, message in [
+            ("OTH-2026-001", f"There is no decision OTH-2026-001 in this network: check {label} in the decision log"),
+            ("RIV-2026-002", f"Decision RIV-2026-002 was rejected, so it cannot be {label}"),
+            ("Board minute 4", f"Enter {label} as a decision reference, like RIV-2026-014"),
+            ("x" * 31, "Decision reference must be 30 characters or fewer"),
+        ]:
+            response = client.post(url, data={**data, "decision_reference": typed})
+            page = text_of(response)
+            assert response.status_code == 200 and message in page and page.startswith("Error"), (url, typed, page)
+    assert records() == before
+
+
+@pytest.mark.parametrize("role", READERS)
+def test_readers_see_the_decisions_but_may_not_use_the_forms(client, login_as, setup, role):
+    network = _network()
+    decision = factories.make_decision(network, reference="RIV-2026-016", title="Set up the virtual ward")
+    setup["workstream"].established_by_decision_id = decision.id
+    db.session.commit()
+    login_as(role)
+    page = text_of(client.get(f"{BASE}/workstreams/{setup['workstream'].id}"))
+    assert "Established by decision RIV-2026-016" in page and "Set up the virtual ward" in page
+    response = client.post(f"{BASE}/workstreams/{setup['workstream'].id}/accountable", data={
+        "partner_id": setup["trust"].id, "decision_reference": "RIV-2026-016",
+        **day_fields("valid_from", date(2026, 6, 1))})
+    assert response.status_code == 403
+
+
+def test_the_framework_pdf_names_the_decisions(client, login_as, setup):
+    network = _network()
+    decision = factories.make_decision(network, reference="RIV-2026-017")
+    setup["workstream"].established_by_decision_id = decision.id
+    factories.make_appointment(factories.make_lead_role(network, name="Frailty lead"), person_name="Jo Bloggs",
+                               appointed_by_decision_id=decision.id)
+    db.session.commit()
+    login_as("board_secretary")
+    assert client.post(f"{BASE}/framework").status_code == 302
+    tenancy.activate(network.id)
+    document = db.session.execute(select(IssuedDocument)).scalar_one()
+    tenancy.activate(None)
+    pdf = client.get(f"/n/riverside-test/documents/{document.id}.pdf").data
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "Established by decision RIV-2026-017" in text and "Decision RIV-2026-017" in text

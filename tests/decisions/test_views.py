@@ -12,6 +12,7 @@ from governance.decisions import actions, records, resolutions
 from governance.decisions.models import ActionUpdate, BoardAction, Decision, WrittenResolution
 from governance.documents.models import IssuedDocument
 from governance.extensions import db
+from governance.partners.models import Partner
 from tests import factories
 from tests.decisions.conftest import decision_data, make_held
 
@@ -297,3 +298,68 @@ def test_a_partners_membership_change_links_to_the_decision_that_approved_it(cli
         "status": "left", "effective_on[day]": "2", "effective_on[month]": "12", "effective_on[year]": "2026",
         "decision_reference": "RIV-2031-001", "note": ""})
     assert response.status_code == 200 and "There is no decision RIV-2031-001 in this network" in html(response)
+
+
+# What a decision affects: workstreams (registered by accountability), and the partner page's decisions --------
+
+def test_a_decision_can_affect_workstreams_and_the_pages_link_both_ways(client, login_as, network, ids):
+    held = ids["held"]
+    ward = factories.make_workstream(network, name="Virtual ward")
+    partner_id = held.seats["gp"].partner_id
+    theirs = factories.make_workstream(factories.make_network(), name="Their ward")
+    db.session.commit()
+    login_as("board_secretary")
+    form = html(client.get(D + "/chairs-actions/new"))
+    assert "Workstreams it affects (optional)" in form and f'value="workstream:{ward.id}"' in form
+    assert "Their ward" not in form
+    data = {"board_id": held.board.id, "decided_on[day]": "2", "decided_on[month]": "11",
+            "decided_on[year]": "2026", "title": "Start the virtual ward", "resolution": "Agreed."}
+    for bad in (f"workstream:{theirs.id}", "workstream:abc", "nonsense:1", f"workstream:{10**11}"):
+        response = client.post(D + "/chairs-actions/new", data={**data, "affected": bad, "once": f"b{bad}"})
+        assert response.status_code == 200 and "Choose records of this network from the lists" in html(response)
+    response = client.post(D + "/chairs-actions/new", data={**data, "affected": f"workstream:{ward.id}",
+                                                              "partner_ids": str(partner_id), "once": "a1"})
+    assert response.status_code == 302
+    tenancy.activate(network.id)
+    decision = db.session.execute(select(Decision).where(Decision.title == "Start the virtual ward")).scalar_one()
+    tenancy.activate(None)
+    assert {"kind": "workstream", "id": ward.id, "name": "Virtual ward"} in decision.affects
+    page = html(client.get(f"{D}/{decision.id}"))
+    assert f'<a href="/n/{network.slug}/accountability/workstreams/{ward.id}">Virtual ward</a> (workstream)' in page
+    link = f'<a href="/n/{network.slug}/decisions/{decision.id}">{decision.reference}</a>'
+    assert link in html(client.get(f"/n/{network.slug}/accountability/workstreams/{ward.id}"))
+    assert link in html(client.get(f"/n/{network.slug}/partners/{partner_id}"))
+    other_partner = held.seats["chair"].partner_id
+    assert "No decisions about" in html(client.get(f"/n/{network.slug}/partners/{other_partner}"))
+
+
+def test_the_partner_page_lists_its_decisions_newest_first_with_the_log_filtered_for_more(client, login_as,
+                                                                                          network, ids):
+    held = ids["held"]
+    partner = db.session.get(Partner, held.seats["gp"].partner_id)
+    partner_id = partner.id
+    about = [{"kind": "partner", "id": partner_id, "name": partner.name}]
+    for n in range(7):
+        factories.make_decision(network, reference=f"RIV-2026-1{n:02d}", title=f"About the practice {n}",
+                                decided_on=date(2026, 1, 1 + n), affects=about, board_id=held.board.id,
+                                confidential=n == 6)
+    db.session.commit()
+    login_as("board_secretary")
+    page = html(client.get(f"/n/{network.slug}/partners/{partner_id}"))
+    shown = re.findall(r"About the practice (\d)", page)
+    assert shown == ["6", "5", "4", "3", "2"]
+    assert f'href="{D}/?affects=partner:{partner_id}"' in page and "See all 7 decisions about" in page
+    log = html(client.get(f"{D}/?affects=partner:{partner_id}"))
+    assert sorted(set(re.findall(r"About the practice (\d)", log))) == [str(n) for n in range(7)]
+    assert "Approve the winter access plan" not in log and "Showing only the decisions about" in log
+    everything = html(client.get(f"{D}/?affects=partner:999999"))
+    assert "a record that is not in this network" in everything
+    assert html(client.get(f"{D}/log.csv?affects=partner:{partner_id}")).count("About the practice") == 7
+    assert "Approve the winter access plan" in html(client.get(f"{D}/?affects=rubbish"))
+    client.post("/sign-out")
+    login_as("patient_panel_member")
+    assert "About the practice" not in html(client.get(f"/n/{network.slug}/partners/{partner_id}"))
+    client.post("/sign-out")
+    login_as("observer")
+    page = html(client.get(f"/n/{network.slug}/partners/{partner_id}"))
+    assert "About the practice 6" not in page and "See all 6 decisions about" in page  # confidential: no seat
