@@ -1,10 +1,13 @@
 """Riverside's year of decisions and actions, recorded through the services the app uses.
 
-About thirty decisions on the held board meetings' items, one of them later superseded and one
-rejected on a vote; a chair's action taken between meetings and ratified at the next; a written
-resolution passed on votes cast online (Dr Tom Hale, gp@riverside.example, among them) and one
-still open for his vote; actions, some overdue and some done. The decisions of every held meeting
-but the last are locked, as they are once minutes are approved.
+About thirty decisions on the held board meetings' items: at each meeting but the first, the approval
+of the previous meeting's minutes (on its "Minutes of the previous meeting" item, which the minutes
+demo cites); the finance and workforce decisions, one later superseded and one rejected on a vote; the
+quality dashboard noted (information items and the risk register are minuted, not decided); a chair's
+action taken between meetings and ratified at the next; a written resolution passed on votes cast
+online (Dr Tom Hale, gp@riverside.example, among them) and one still open for his vote; actions, some
+overdue and some done. The decisions of every held meeting but the last are locked, as they are once
+minutes are approved.
 """
 
 from datetime import timedelta
@@ -12,11 +15,12 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from governance.core import audit, clock, tenancy
+from governance.core.formatting import format_date
 from governance.decisions import actions, records, resolutions
 from governance.decisions.models import Decision
 from governance.extensions import db
 from governance.meetings import agenda
-from governance.meetings.meeting_models import Meeting, MeetingStatus
+from governance.meetings.meeting_models import Meeting, MeetingStatus, StandingItem
 from governance.meetings.models import Board
 from governance.networks.models import Membership
 
@@ -31,12 +35,9 @@ WORDING = {
                                        "Recruit one post now: rejected, the budget covers three."),
     "Quality and performance dashboard": ("Note the quality dashboard", "The board notes the quality and "
                                           "performance dashboard.", "", ""),
-    "Patient participation group feedback": ("Note the patient group's feedback", "The board notes the "
-                                             "feedback and the responses in You said, we did.", "", ""),
-    "Risk register": ("Note the risk register", "The board notes the risk register and the two new risks.", "",
-                      ""),
 }
-OUTCOME = {"decision": "approved", "assurance": "noted", "information": "noted"}
+OUTCOME = {"decision": "approved", "assurance": "noted"}
+NOT_DECIDED = {"Risk register"}  # minuted, not decided: keeps the demo year at about thirty decisions
 
 
 def _user(demo, email):
@@ -61,7 +62,7 @@ def _decide(meeting, item, secretary, n: int, **overrides):
     title, resolution, reasons, options = WORDING.get(item.title, (item.title, f"The board agrees: {item.title}.",
                                                                    "", ""))
     outcome = OUTCOME.get(item.purpose)
-    if outcome is None:
+    if outcome is None or item.title in NOT_DECIDED:
         return None
     context = records.item_context(meeting, item)
     if context.refusal:
@@ -81,6 +82,23 @@ def _decision_items(meeting):
     return [i for i in agenda.items_of(meeting) if not i.standing_key and not i.is_withdrawn]
 
 
+def minutes_approval_title(previous) -> str:
+    """The title of the decision by which a meeting approves the minutes of the board's previous meeting."""
+    return f"Approve the minutes of the meeting of {format_date(previous.local_start.date())}"
+
+
+def _approve_previous_minutes(meeting, previous, secretary):
+    """The meeting's "Minutes of the previous meeting" item: the board approves them as a true record (carried)."""
+    item = next((i for i in agenda.items_of(meeting) if i.standing_key == StandingItem.PREVIOUS_MINUTES
+                 and not i.is_withdrawn), None)
+    if item is None or previous is None or records.item_context(meeting, item).refusal:
+        return None
+    return _decide(meeting, item, secretary, 1, title=minutes_approval_title(previous),  # 1: one abstains
+                   resolution=f"The board approves the minutes of the meeting of "
+                              f"{format_date(previous.local_start.date())} as a true record.",
+                   reasons="", options_considered="", review_on=None)
+
+
 def _year(demo, board, secretary):
     held = list(db.session.execute(select(Meeting).where(
         Meeting.board_id == board.id, Meeting.status == MeetingStatus.HELD.value)
@@ -88,6 +106,7 @@ def _year(demo, board, secretary):
     made, n = [], 0
     chairs_action, rejected = None, False
     for index, meeting in enumerate(held):
+        _approve_previous_minutes(meeting, held[index - 1] if index else None, secretary)
         items = _decision_items(meeting)
         for item in items:
             n += 1

@@ -1,9 +1,11 @@
 """Riverside's minutes: approved for every held board meeting but the last (whose decisions the decisions
-demo locks), each approved by a decision of the next meeting; the last meeting's minutes are a draft."""
+demo locks), each approved by the next meeting's decision "Approve the minutes of the meeting of <date>"
+on its "Minutes of the previous meeting" item; the last meeting's minutes are a draft."""
 
 from sqlalchemy import select
 
 from governance.core import audit, tenancy
+from governance.decisions import demo as decisions_demo
 from governance.decisions.models import Decision
 from governance.extensions import db
 from governance.meetings import agenda
@@ -24,6 +26,9 @@ SUMMARIES = {
 }
 
 
+ISSUED = 3  # how many of the latest approved minutes are issued as PDFs (and their drafts mailed)
+
+
 def _data(meeting: Meeting) -> dict:
     data = {"opening": "The chair welcomed members. The actions from the previous meeting were reviewed."}
     for item in agenda.items_of(meeting):
@@ -32,10 +37,11 @@ def _data(meeting: Meeting) -> dict:
     return data
 
 
-def _approving(meeting: Meeting) -> Decision | None:
-    """The first approved decision of the earliest later meeting that approved one (usually the next)."""
-    choices = services.approving_choices(meeting)
-    return choices[-1] if choices else None
+def _approving(meeting: Meeting, following: Meeting) -> Decision | None:
+    """The decision of the next meeting, on its "Minutes of the previous meeting" item, approving these minutes."""
+    title = decisions_demo.minutes_approval_title(meeting)
+    return next((d for d in services.approving_choices(meeting)
+                 if d.meeting_id == following.id and d.title == title), None)
 
 
 def seed(demo) -> None:
@@ -48,12 +54,14 @@ def seed(demo) -> None:
     held = list(db.session.execute(select(Meeting).where(
         Meeting.board_id == board.id, Meeting.status == MeetingStatus.HELD.value)
         .order_by(Meeting.starts_at)).scalars())
+    recent = {m.id for m in held[-1 - ISSUED:-1]}  # the latest approved minutes, which the tour opens
     for meeting, following in zip(held, held[1:] + [None], strict=False):
         minutes = services.save_minutes(meeting, _data(meeting), None, secretary)
-        approving = _approving(meeting) if following is not None else None
+        approving = _approving(meeting, following) if following is not None else None
         if approving is not None:
-            services.circulate(network, minutes, secretary)
-            services.approve(network, minutes, approving.id, secretary)
+            # PDFs are most of the demo's cost: mail the draft and issue the minutes for the latest meetings only
+            services.circulate(network, minutes, secretary, notify=meeting.id in recent)
+            services.approve(network, minutes, approving.id, secretary, issue=meeting.id in recent)
     audit.set_actor(db.session, None)
     tenancy.activate(None)
     db.session.flush()

@@ -177,13 +177,15 @@ def draft_pdf(network: Network, meeting: Meeting, minutes: Minutes | None) -> by
                       network_name=network.name, draft=True, minutes=content(meeting, minutes), public=False)
 
 
-def circulate(network: Network, minutes: Minutes, actor: User | None) -> int:
-    """Send the draft to the board's members (mail with the draft PDF); returns how many were sent it."""
+def circulate(network: Network, minutes: Minutes, actor: User | None, *, notify: bool = True) -> int:
+    """Send the draft to the board's members (mail with the draft PDF); returns how many were sent it.
+
+    `notify=False` records the circulation without mail (the demo's past meetings, circulated long ago)."""
     serialise_on(minutes)
     meeting = minutes.meeting
     _refuse_unless_editable(meeting, minutes)
-    pdf = draft_pdf(network, meeting, minutes)
-    members = notices.recipients(meeting)
+    members = notices.recipients(meeting) if notify else []
+    pdf = draft_pdf(network, meeting, minutes) if members else b""
     link = external_url("minutes.show", network_slug=network.slug, meeting_id=meeting.id)
     for membership in members:
         queue_mail(membership.user.email, "minutes_circulated", network_id=network.id,
@@ -229,9 +231,11 @@ def _stored(approved_id: int) -> dict | None:
 ledger.register_subject("ApprovedMinutes", _stored)
 
 
-def approve(network: Network, minutes: Minutes, decision_id, actor: User | None) -> ApprovedMinutes:
+def approve(network: Network, minutes: Minutes, decision_id, actor: User | None, *, issue: bool = True
+            ) -> ApprovedMinutes:
     """Approve circulated minutes by a later meeting's decision: lock them and the meeting's decisions,
-    put the approval on the ledger and issue the minutes and their public version as PDFs."""
+    put the approval on the ledger and issue the minutes and their public version as PDFs (unless `issue`
+    is False: the demo issues PDFs for its latest meetings only)."""
     serialise_on(minutes)
     meeting = minutes.meeting
     if minutes.status == MinutesStatus.APPROVED:
@@ -253,7 +257,8 @@ def approve(network: Network, minutes: Minutes, decision_id, actor: User | None)
     ledger.record(meeting.network_id, "minutes.approved", "ApprovedMinutes", approved.id, ledger_content(approved),
                   summary=f"Minutes of {meeting.title} approved by {decision.reference}",
                   actor_id=actor.id if actor else None)
-    _issue(network, approved, decision, actor)
+    if issue:
+        _issue(network, approved, decision, actor)
     return approved
 
 
