@@ -87,6 +87,27 @@ def minutes_approval_title(previous) -> str:
     return f"Approve the minutes of the meeting of {format_date(previous.local_start.date())}"
 
 
+def minutes_correction_title(corrected) -> str:
+    """The title of the decision by which a later meeting agrees a correction to approved minutes."""
+    return f"Correct the minutes of the meeting of {format_date(corrected.local_start.date())}"
+
+
+def _correct_earlier_minutes(held, secretary):
+    """The last meeting agrees a correction to minutes approved earlier (the minutes demo records it)."""
+    if len(held) < 3:
+        return None
+    meeting, corrected = held[-1], held[-3]
+    item = next((i for i in agenda.items_of(meeting) if i.standing_key == StandingItem.PREVIOUS_MINUTES), None)
+    if item is None or records.item_context(meeting, item).refusal:
+        return None
+    return _decide(meeting, item, secretary, 2, title=minutes_correction_title(corrected),
+                   resolution="The board agrees that the approved minutes of the meeting of "
+                              f"{format_date(corrected.local_start.date())} are corrected: the finance report "
+                              "recorded an underspend that was in fact an overspend on locum cover.",
+                   reasons="The finance lead found the error when preparing the year-end forecast.",
+                   options_considered="", review_on=None)
+
+
 def _approve_previous_minutes(meeting, previous, secretary):
     """The meeting's "Minutes of the previous meeting" item: the board approves them as a true record (carried)."""
     item = next((i for i in agenda.items_of(meeting) if i.standing_key == StandingItem.PREVIOUS_MINUTES
@@ -214,6 +235,7 @@ def _riverside(demo):
     board = db.session.execute(select(Board).where(Board.name == "Riverside Primary Care Home Board")).scalar_one()
     held, made = _year(demo, board, secretary)
     _supersede(held, made, secretary)
+    _correct_earlier_minutes(held, secretary)
     _written_resolutions(demo, board, secretary)
     _actions(demo, held, made, secretary)
     for meeting in held[:-1]:

@@ -26,10 +26,6 @@ class PersonPage:
     meeting_corrections: dict[int, MeetingDeclaration] = field(default_factory=dict)
 
     @property
-    def gift_count(self) -> int:
-        return len(corrections.current_gifts(self.gifts))
-
-    @property
     def return_words(self) -> str:
         """What the annual return button records for this member."""
         return ("My interests on the register are complete and up to date" if self.current

@@ -11,7 +11,7 @@ from governance.extensions import db
 from governance.meetings import agenda
 from governance.meetings.meeting_models import Meeting, MeetingStatus
 from governance.meetings.models import Board
-from governance.minutes import services
+from governance.minutes import corrections, services
 
 SUMMARIES = {
     "Finance report": "The finance lead presented the month's position. Members asked about the forecast for "
@@ -62,6 +62,25 @@ def seed(demo) -> None:
             # PDFs are most of the demo's cost: mail the draft and issue the minutes for the latest meetings only
             services.circulate(network, minutes, secretary, notify=meeting.id in recent)
             services.approve(network, minutes, approving.id, secretary, issue=meeting.id in recent)
+    _correction(network, held, secretary)
     audit.set_actor(db.session, None)
     tenancy.activate(None)
     db.session.flush()
+
+
+def _correction(network, held, secretary) -> None:
+    """A correction to minutes approved earlier, agreed by the last meeting (see the decisions demo)."""
+    if len(held) < 3:
+        return
+    corrected = held[-3]
+    approved = services.approved_of(corrected)
+    title = decisions_demo.minutes_correction_title(corrected)
+    decision = next((d for d in corrections.decision_choices(corrected, approved) if d.title == title), None)
+    item = next((i for i in approved.content["items"] if i["title"] == "Finance report"), None)
+    if decision is None or item is None:
+        return
+    corrections.record_correction(network, approved, {
+        "section": f"item-{item['id']}", "passage": "spend remains within the agreed budget.",
+        "corrected_wording": "spend on locum cover is £4,200 over the agreed budget; the rest is within it.",
+        "reason": "The finance lead found the error when preparing the year-end forecast.",
+        "decision": str(decision.id)}, secretary)
