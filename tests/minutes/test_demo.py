@@ -8,8 +8,8 @@ from governance.core.formatting import format_date
 from governance.decisions import records
 from governance.extensions import db
 from governance.meetings.meeting_models import AgendaItem, Meeting, MeetingStatus, StandingItem
-from governance.minutes import demo as demo_minutes
 from governance.minutes import corrections, services
+from governance.minutes import demo as demo_minutes
 from governance.minutes.models import MinutesStatus
 from tests import factories
 
