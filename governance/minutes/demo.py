@@ -26,7 +26,7 @@ SUMMARIES = {
 }
 
 
-ISSUED = 3  # how many of the latest approved minutes are issued as PDFs (and their drafts mailed)
+ISSUED = 3  # how many of the latest approved minutes are issued as PDFs
 
 
 def _data(meeting: Meeting) -> dict:
@@ -59,8 +59,9 @@ def seed(demo) -> None:
         minutes = services.save_minutes(meeting, _data(meeting), None, secretary)
         approving = _approving(meeting, following) if following is not None else None
         if approving is not None:
-            # PDFs are most of the demo's cost: mail the draft and issue the minutes for the latest meetings only
-            services.circulate(network, minutes, secretary, notify=meeting.id in recent)
+            # PDFs are most of the demo's cost: issue the minutes of the latest meetings only, and mail the draft of
+            # the latest approved minutes only (the older drafts were circulated long ago)
+            services.circulate(network, minutes, secretary, notify=following is held[-1])
             services.approve(network, minutes, approving.id, secretary, issue=meeting.id in recent)
     _correction(network, held, secretary)
     audit.set_actor(db.session, None)
