@@ -92,11 +92,19 @@ def minutes_correction_title(corrected) -> str:
     return f"Correct the minutes of the meeting of {format_date(corrected.local_start.date())}"
 
 
+def minutes_to_correct(held):
+    """The meeting whose approved minutes the last meeting corrects: the latest before the previous one that
+    had a finance report."""
+    return next((m for m in reversed(held[:-2]) if any(i.title == "Finance report" for i in agenda.items_of(m))),
+                None)
+
+
 def _correct_earlier_minutes(held, secretary):
     """The last meeting agrees a correction to minutes approved earlier (the minutes demo records it)."""
-    if len(held) < 3:
+    corrected = minutes_to_correct(held)
+    if corrected is None:
         return None
-    meeting, corrected = held[-1], held[-3]
+    meeting = held[-1]
     item = next((i for i in agenda.items_of(meeting) if i.standing_key == StandingItem.PREVIOUS_MINUTES), None)
     if item is None or records.item_context(meeting, item).refusal:
         return None

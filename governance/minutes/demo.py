@@ -71,9 +71,9 @@ def seed(demo) -> None:
 
 def _correction(network, held, secretary) -> None:
     """A correction to minutes approved earlier, agreed by the last meeting (see the decisions demo)."""
-    if len(held) < 3:
+    corrected = decisions_demo.minutes_to_correct(held)
+    if corrected is None:
         return
-    corrected = held[-3]
     approved = services.approved_of(corrected)
     title = decisions_demo.minutes_correction_title(corrected)
     decision = next((d for d in corrections.decision_choices(corrected, approved) if d.title == title), None)

@@ -5,6 +5,7 @@ from sqlalchemy import select
 from governance import demo
 from governance.core import ledger, tenancy
 from governance.core.formatting import format_date
+from governance.decisions import demo as decisions_demo
 from governance.decisions import records
 from governance.extensions import db
 from governance.meetings.meeting_models import AgendaItem, Meeting, MeetingStatus, StandingItem
@@ -33,7 +34,7 @@ def test_riverside_has_approved_minutes_but_for_the_last_meeting(app):
         assert item.standing_key == StandingItem.PREVIOUS_MINUTES
     issued = [len(services.documents_of(services.approved_of(m))) for m in board_held[:-1]]
     assert issued[-demo_minutes.ISSUED:] == [2] * demo_minutes.ISSUED  # the latest are issued as PDFs
-    corrected = services.approved_of(board_held[-3])  # a correction agreed by the last meeting
+    corrected = services.approved_of(decisions_demo.minutes_to_correct(board_held))  # agreed by the last meeting
     [correction] = corrections.corrections_of(corrected)
     assert correction.decision.meeting_id == board_held[-1].id and "locum cover" in correction.corrected_wording
     assert services.documents_of(corrected)[services.KIND].title.endswith("with corrections")
