@@ -1,10 +1,13 @@
 """Riverside's year of decisions and actions, recorded through the services the app uses.
 
-About thirty decisions on the held board meetings' items, one of them later superseded and one
-rejected on a vote; a chair's action taken between meetings and ratified at the next; a written
-resolution passed on votes cast online (Dr Tom Hale, gp@riverside.example, among them) and one
-still open for his vote; actions, some overdue and some done. The decisions of every held meeting
-but the last are locked, as they are once minutes are approved.
+About thirty decisions on the held board meetings' items: at each meeting but the first, the approval
+of the previous meeting's minutes (on its "Minutes of the previous meeting" item, which the minutes
+demo cites); the finance and workforce decisions, one later superseded and one rejected on a vote; the
+quality dashboard noted (information items and the risk register are minuted, not decided); a chair's
+action taken between meetings and ratified at the next; a written resolution passed on votes cast
+online (Dr Tom Hale, gp@riverside.example, among them) and one still open for his vote; actions, some
+overdue and some done. The decisions of every held meeting but the last are locked, as they are once
+minutes are approved.
 """
 
 from datetime import timedelta
@@ -12,12 +15,13 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from governance.core import audit, clock, tenancy
+from governance.core.formatting import format_date
 from governance.decisions import actions, records, resolutions
 from governance.decisions.models import Decision
 from governance.extensions import db
 from governance.meetings import agenda, terms
 from governance.meetings.demo import BOARD_TERMS
-from governance.meetings.meeting_models import Meeting, MeetingStatus
+from governance.meetings.meeting_models import Meeting, MeetingStatus, StandingItem
 from governance.meetings.models import Board
 from governance.networks.models import Membership
 
@@ -32,12 +36,9 @@ WORDING = {
                                        "Recruit one post now: rejected, the budget covers three."),
     "Quality and performance dashboard": ("Note the quality dashboard", "The board notes the quality and "
                                           "performance dashboard.", "", ""),
-    "Patient participation group feedback": ("Note the patient group's feedback", "The board notes the "
-                                             "feedback and the responses in You said, we did.", "", ""),
-    "Risk register": ("Note the risk register", "The board notes the risk register and the two new risks.", "",
-                      ""),
 }
-OUTCOME = {"decision": "approved", "assurance": "noted", "information": "noted"}
+OUTCOME = {"decision": "approved", "assurance": "noted"}
+NOT_DECIDED = {"Risk register"}  # minuted, not decided: keeps the demo year at about thirty decisions
 
 
 def _user(demo, email):
@@ -62,7 +63,7 @@ def _decide(meeting, item, secretary, n: int, **overrides):
     title, resolution, reasons, options = WORDING.get(item.title, (item.title, f"The board agrees: {item.title}.",
                                                                    "", ""))
     outcome = OUTCOME.get(item.purpose)
-    if outcome is None:
+    if outcome is None or item.title in NOT_DECIDED:
         return None
     context = records.item_context(meeting, item)
     if context.refusal:
@@ -82,6 +83,52 @@ def _decision_items(meeting):
     return [i for i in agenda.items_of(meeting) if not i.standing_key and not i.is_withdrawn]
 
 
+def minutes_approval_title(previous) -> str:
+    """The title of the decision by which a meeting approves the minutes of the board's previous meeting."""
+    return f"Approve the minutes of the meeting of {format_date(previous.local_start.date())}"
+
+
+def minutes_correction_title(corrected) -> str:
+    """The title of the decision by which a later meeting agrees a correction to approved minutes."""
+    return f"Correct the minutes of the meeting of {format_date(corrected.local_start.date())}"
+
+
+def minutes_to_correct(held):
+    """The meeting whose approved minutes the last meeting corrects: the latest before the previous one that
+    had a finance report."""
+    return next((m for m in reversed(held[:-2]) if any(i.title == "Finance report" for i in agenda.items_of(m))),
+                None)
+
+
+def _correct_earlier_minutes(held, secretary):
+    """The last meeting agrees a correction to minutes approved earlier (the minutes demo records it)."""
+    corrected = minutes_to_correct(held)
+    if corrected is None:
+        return None
+    meeting = held[-1]
+    item = next((i for i in agenda.items_of(meeting) if i.standing_key == StandingItem.PREVIOUS_MINUTES), None)
+    if item is None or records.item_context(meeting, item).refusal:
+        return None
+    return _decide(meeting, item, secretary, 2, title=minutes_correction_title(corrected),
+                   resolution="The board agrees that the approved minutes of the meeting of "
+                              f"{format_date(corrected.local_start.date())} are corrected: the finance report "
+                              "recorded an underspend that was in fact an overspend on locum cover.",
+                   reasons="The finance lead found the error when preparing the year-end forecast.",
+                   options_considered="", review_on=None)
+
+
+def _approve_previous_minutes(meeting, previous, secretary):
+    """The meeting's "Minutes of the previous meeting" item: the board approves them as a true record (carried)."""
+    item = next((i for i in agenda.items_of(meeting) if i.standing_key == StandingItem.PREVIOUS_MINUTES
+                 and not i.is_withdrawn), None)
+    if item is None or previous is None or records.item_context(meeting, item).refusal:
+        return None
+    return _decide(meeting, item, secretary, 1, title=minutes_approval_title(previous),  # 1: one abstains
+                   resolution=f"The board approves the minutes of the meeting of "
+                              f"{format_date(previous.local_start.date())} as a true record.",
+                   reasons="", options_considered="", review_on=None)
+
+
 def _year(demo, board, secretary):
     held = list(db.session.execute(select(Meeting).where(
         Meeting.board_id == board.id, Meeting.status == MeetingStatus.HELD.value)
@@ -89,6 +136,7 @@ def _year(demo, board, secretary):
     made, n = [], 0
     chairs_action, rejected = None, False
     for index, meeting in enumerate(held):
+        _approve_previous_minutes(meeting, held[index - 1] if index else None, secretary)
         items = _decision_items(meeting)
         for item in items:
             n += 1
@@ -212,6 +260,7 @@ def _riverside(demo):
     held, made = _year(demo, board, secretary)
     _supersede(held, made, secretary)
     _terms_review(network, board, held, secretary)
+    _correct_earlier_minutes(held, secretary)
     _written_resolutions(demo, board, secretary)
     _actions(demo, held, made, secretary)
     for meeting in held[:-1]:

@@ -6,7 +6,15 @@ from governance.core.cards import DashboardCard
 from governance.core.forms import ConfirmForm
 from governance.core.permissions import Permission, can, requires
 from governance.core.views import paginate, submit
-from governance.decisions import actions, affected, citations, logs, pages, records, resolutions  # noqa: F401  citations: hooks
+from governance.decisions import (  # noqa: F401  citations: hooks
+    actions,
+    affected,
+    citations,
+    logs,
+    pages,
+    records,
+    resolutions,
+)
 from governance.decisions.forms import (
     ActionForm,
     ActionSearchForm,

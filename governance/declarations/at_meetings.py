@@ -6,6 +6,7 @@ from its vote; one who does not receive the papers cannot open them (nor find th
 pack); and when the chair is conflicted on an item the vice-chair takes it.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -28,9 +29,20 @@ from governance.meetings.models import BoardMember, BoardRole
 
 NEW_INTEREST = ""
 
+# Filled by the minutes module: the day a meeting's minutes were approved (None while they are not).
+_minutes_approved: list[Callable[[Meeting], date | None]] = []
 
-def declarations_at(meeting: Meeting) -> list[MeetingDeclaration]:
-    """Every declaration made at the meeting, with its register entry and seat.
+
+def register_minutes_approved(read: Callable[[Meeting], date | None]) -> None:
+    _minutes_approved.append(read)
+
+
+def minutes_approved_on(meeting: Meeting) -> date | None:
+    return next((day for read in _minutes_approved if (day := read(meeting)) is not None), None)
+
+
+def all_declarations_at(meeting: Meeting) -> list[MeetingDeclaration]:
+    """Every declaration recorded at the meeting, corrected ones included, with its register entry and seat.
 
     Read once a request (the quorum, the vote, withheld papers and the item notes all ask), so a
     meeting's page costs the same queries whether or not attendance or declarations are recorded.
@@ -44,7 +56,14 @@ def declarations_at(meeting: Meeting) -> list[MeetingDeclaration]:
     return cache[meeting.id]
 
 
-def _forget_read() -> None:
+def declarations_at(meeting: Meeting) -> list[MeetingDeclaration]:
+    """The declarations made at the meeting as they now stand: a corrected one gives way to its correction."""
+    rows = all_declarations_at(meeting)
+    corrected = {row.corrects_id for row in rows if row.corrects_id}
+    return [row for row in rows if row.id not in corrected]
+
+
+def forget_read() -> None:
     if has_request_context():
         g.pop("declarations_at", None)
 
@@ -74,7 +93,7 @@ def _check_entry(seat: BoardMember, entry_id, checks: Checks) -> InterestDeclara
 def record_declaration(network, meeting: Meeting, data: dict, actor: User | None) -> MeetingDeclaration:
     """Record an interest declared at the meeting for an item (a new one goes on the register too)."""
     serialise_on(meeting)
-    _forget_read()
+    forget_read()
     if meeting.is_cancelled:
         raise ServiceError("This meeting was cancelled, so no declarations can be recorded")
     checks = Checks()
@@ -202,6 +221,7 @@ class ItemDeclarations:
     rows: list[MeetingDeclaration]
     chaired_by: str = ""
     quorum: object = None
+    corrected: list[tuple[MeetingDeclaration, MeetingDeclaration]] = field(default_factory=list)  # (old, new)
 
 
 @dataclass
@@ -210,6 +230,7 @@ class MeetingDeclarationsPage:
     items: list[ItemDeclarations]
     seats: list[BoardMember]
     entries: dict[int, list[InterestDeclaration]] = field(default_factory=dict)  # seat id -> current interests
+    minutes_approved_on: date | None = None  # approved minutes record the declarations as they stood then
 
     @property
     def count(self) -> int:
@@ -237,7 +258,11 @@ def meeting_page(meeting: Meeting) -> MeetingDeclarationsPage:
     entries = {seat.id: register.current_interests([r for r in declared if r.membership_id == seat.membership_id],
                                                    max(day, clock.today()))
                for seat in seats}
+    every = all_declarations_at(meeting)
+    by_id = {row.id: row for row in every}
+    corrected = [(by_id[row.corrects_id], row) for row in every if row.corrects_id in by_id]
     return MeetingDeclarationsPage(
         meeting, [ItemDeclarations(item, [r for r in rows if r.agenda_item_id == item.id], chairs.get(item.id, ""),
-                                   meeting_quorum.by_item.get(item.id))
-                  for item in declarable_items(meeting, items)], seats, entries)
+                                   meeting_quorum.by_item.get(item.id),
+                                   [(old, new) for old, new in corrected if old.agenda_item_id == item.id])
+                  for item in declarable_items(meeting, items)], seats, entries, minutes_approved_on(meeting))

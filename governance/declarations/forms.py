@@ -72,3 +72,20 @@ class PublishForm(FlaskForm):
     published = RadioField("Publish the register of interests?", validate_choice=False,
                            choices=[("yes", "Yes, anyone can read the published register without signing in"),
                                     ("no", "No, do not publish it")])
+
+
+CORRECTION_REASON_HINT = "For example, The value was entered as £450 instead of £45. The reason is kept with the entry."
+
+
+class GiftCorrectionForm(GiftForm):
+    reason = TextAreaField("Why is the entry corrected?", validators=[at_most(1000, "The reason")],
+                           description=CORRECTION_REASON_HINT)
+
+
+class MeetingDeclarationCorrectionForm(OnceForm):
+    agenda_item_id = SelectField("Agenda item", choices=[], validate_choice=False)
+    management = RadioField("How did the chair manage it?", choices=MANAGEMENT_CHOICES, validate_choice=False)
+    note = TextAreaField("Note for the minutes (optional)", validators=[at_most(1000, "The note")])
+    reason = TextAreaField("Why is the declaration corrected?", validators=[at_most(1000, "The reason")],
+                           description="For example, The chair asked the member to leave the room, not only to "
+                                       "abstain. The reason is kept with the declaration.")

@@ -12,15 +12,23 @@ def interest_content(row: InterestDeclaration) -> dict:
             "withheld_reason": row.withheld_reason, "replaces": row.replaces_id}
 
 
+def _correction(row, content: dict) -> dict:
+    """A correction's link and reason (absent from entries that correct nothing, so older entries still verify)."""
+    if row.corrects_id is not None or row.correction_reason:
+        content.update(corrects=row.corrects_id, correction_reason=row.correction_reason)
+    return content
+
+
 def gift_content(row: GiftDeclaration) -> dict:
-    return {"membership": row.membership_id, "received_on": row.received_on, "giver": row.giver,
-            "description": row.description, "value_pence": row.value_pence, "accepted": row.accepted,
-            "declared_on": row.declared_on}
+    return _correction(row, {"membership": row.membership_id, "received_on": row.received_on, "giver": row.giver,
+                             "description": row.description, "value_pence": row.value_pence,
+                             "accepted": row.accepted, "declared_on": row.declared_on})
 
 
 def meeting_content(row: MeetingDeclaration) -> dict:
-    return {"meeting": row.meeting_id, "agenda_item": row.agenda_item_id, "seat": row.board_member_id,
-            "declaration": row.declaration_id, "management": row.management, "note": row.note}
+    return _correction(row, {"meeting": row.meeting_id, "agenda_item": row.agenda_item_id,
+                             "seat": row.board_member_id, "declaration": row.declaration_id,
+                             "management": row.management, "note": row.note})
 
 
 SUBJECTS = {"InterestDeclaration": (InterestDeclaration, interest_content),

@@ -3,12 +3,14 @@
 Every row is append-only (database triggers refuse UPDATE and DELETE): an update to an interest
 is a new declaration that replaces or ends the one before (`replaces_id`, at most one successor),
 so past interests stay on the register and the register as it stood on any day can be read back.
+A gift or a declaration at a meeting recorded wrongly is corrected the same way: a new row that
+`corrects_id` the one before (at most one correction each), with the reason; the latest counts.
 """
 
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from governance.core import clock
@@ -155,11 +157,15 @@ class GiftDeclaration(NetworkScoped, AppendOnly, Audited, db.Model):
     __tablename__ = "gift_declarations"
     __table_args__ = (
         network_link("membership_id", "memberships"),
+        network_link("corrects_id", "gift_declarations"),
+        UniqueConstraint("corrects_id"),  # one correction at most: the history never forks
         CheckConstraint("value_pence >= 0", name="value_not_negative"),
+        CheckConstraint("corrects_id IS NULL OR correction_reason <> ''", name="correction_has_reason"),
     )
     record_label = "Gift or hospitality"
     field_labels = {"received_on": "Date offered", "giver": "From", "description": "Gift or hospitality",
-                    "value_pence": "Estimated value", "accepted": "Accepted", "declared_on": "Date declared"}
+                    "value_pence": "Estimated value", "accepted": "Accepted", "declared_on": "Date declared",
+                    "corrects_id": "Corrects the entry", "correction_reason": "Reason for the correction"}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     membership_id: Mapped[int] = mapped_column(Integer, index=True)
@@ -169,6 +175,8 @@ class GiftDeclaration(NetworkScoped, AppendOnly, Audited, db.Model):
     value_pence: Mapped[int] = mapped_column(Integer)
     accepted: Mapped[bool] = mapped_column(Boolean)
     declared_on: Mapped[date] = mapped_column(Date)
+    corrects_id: Mapped[int | None] = mapped_column(Integer)
+    correction_reason: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
@@ -183,6 +191,9 @@ class GiftDeclaration(NetworkScoped, AppendOnly, Audited, db.Model):
         return f"{self.description[:80]} from {self.giver} ({format_money(self.value_pence)})"
 
 
+ORIGINAL = "corrects_id IS NULL"
+
+
 class MeetingDeclaration(NetworkScoped, AppendOnly, Audited, db.Model):
     """An interest declared at a meeting for one agenda item, and how the chair managed it."""
 
@@ -192,11 +203,17 @@ class MeetingDeclaration(NetworkScoped, AppendOnly, Audited, db.Model):
         network_link("agenda_item_id", "agenda_items"),
         network_link("board_member_id", "board_members"),
         network_link("declaration_id", "interest_declarations"),
-        UniqueConstraint("agenda_item_id", "board_member_id", "declaration_id"),
+        network_link("corrects_id", "meeting_declarations"),
+        UniqueConstraint("corrects_id"),  # one correction at most: the history never forks
+        # An interest is declared once per member and item; its corrections repeat the three on purpose.
+        Index("uq_meeting_declarations_declared_once", "agenda_item_id", "board_member_id", "declaration_id",
+              unique=True, sqlite_where=text(ORIGINAL), postgresql_where=text(ORIGINAL)),
+        CheckConstraint("corrects_id IS NULL OR correction_reason <> ''", name="correction_has_reason"),
     )
     record_label = "Declaration at a meeting"
     field_labels = {"agenda_item_id": "Agenda item", "board_member_id": "Member", "declaration_id": "Interest",
-                    "management": "How the chair managed it", "note": "Note for the minutes"}
+                    "management": "How the chair managed it", "note": "Note for the minutes",
+                    "corrects_id": "Corrects the declaration", "correction_reason": "Reason for the correction"}
     value_labels = {"management": {m.value: label for m, label in MANAGEMENT_LABELS.items()}}
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -206,6 +223,8 @@ class MeetingDeclaration(NetworkScoped, AppendOnly, Audited, db.Model):
     declaration_id: Mapped[int] = mapped_column(Integer, index=True)
     management: Mapped[str] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(Text, default="")
+    corrects_id: Mapped[int | None] = mapped_column(Integer)
+    correction_reason: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 

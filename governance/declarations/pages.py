@@ -1,13 +1,13 @@
 """What the register's pages show: the rules are decided here, the templates only show them."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from governance.core import clock
 from governance.core.views import paginate
-from governance.declarations import duties, register
+from governance.declarations import corrections, duties, register
 from governance.declarations.models import GiftDeclaration, InterestDeclaration, MeetingDeclaration
 from governance.extensions import db
 from governance.networks.models import Membership
@@ -20,8 +20,10 @@ class PersonPage:
     past: list[InterestDeclaration]
     history: list[InterestDeclaration]  # every declaration and return, newest first, replaced versions included
     replaced: set[int]
-    gifts: list[GiftDeclaration]
-    at_meetings: list[MeetingDeclaration]
+    gifts: list[GiftDeclaration]  # every version, newest first: a corrected one shows with its correction
+    at_meetings: list[MeetingDeclaration]  # likewise
+    gift_corrections: dict[int, GiftDeclaration] = field(default_factory=dict)  # corrected id -> correction
+    meeting_corrections: dict[int, MeetingDeclaration] = field(default_factory=dict)
 
     @property
     def return_words(self) -> str:
@@ -40,9 +42,11 @@ def person_page(membership: Membership) -> PersonPage:
         .join(InterestDeclaration, MeetingDeclaration.declaration_id == InterestDeclaration.id)
         .where(InterestDeclaration.membership_id == membership.id)
         .options(selectinload(MeetingDeclaration.meeting), selectinload(MeetingDeclaration.item))
-        .order_by(MeetingDeclaration.recorded_at.desc())).scalars())
+        .order_by(MeetingDeclaration.recorded_at.desc(), MeetingDeclaration.id.desc())).scalars())
+    gifts = register.gifts_of([membership.id])
     return PersonPage(duty, duty.current, register.past_interests(rows, day), rows, register.replaced_ids(rows),
-                      register.gifts_of([membership.id]), at_meetings)
+                      gifts, at_meetings, corrections.corrections_among(gifts),
+                      corrections.corrections_among(at_meetings))
 
 
 def register_page():

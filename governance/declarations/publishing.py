@@ -14,7 +14,7 @@ from governance.core import clock, tenancy
 from governance.core.errors import ServiceError
 from governance.core.formatting import format_date
 from governance.core.pdf import render_pdf
-from governance.declarations import duties, register
+from governance.declarations import corrections, duties, register
 from governance.declarations.models import DeclarationKind, InterestDeclaration, RegisterSettings
 from governance.documents import jobs
 from governance.documents.services import issue_document
@@ -115,7 +115,7 @@ def build_full_register(job, report):
     report(40, "Reading past interests and gifts")
     day = clock.today()
     past = {row.duty.membership.id: register.past_interests(row.duty.declarations, day) for row in rows}
-    gifts = register.gifts_of([m.id for m in people])
+    gifts = corrections.current_gifts(register.gifts_of([m.id for m in people]))
     report(70, "Making the PDF")
     actor = db.session.get(User, job.requested_by_id) if job.requested_by_id else None
     return issue_document(network, "declarations/pdf/full.html", kind=FULL_KIND, title=FULL_TITLE, actor=actor,

@@ -202,9 +202,8 @@ def annual_return(network, membership: Membership, actor: User | None) -> Intere
 
 # Gifts and hospitality ------------------------------------------------------------------------
 
-def declare_gift(network, membership: Membership, data: dict, actor: User | None) -> GiftDeclaration:
-    """Record a gift or hospitality offered to a member, accepted or declined, with its estimated value."""
-    checks = Checks()
+def gift_values(data: dict, checks: Checks) -> dict:
+    """The gift's details as entered, checked (every problem goes on `checks`)."""
     received_on = data.get("received_on")
     if received_on is None:
         checks.add("Enter the date the gift or hospitality was offered", "received_on")
@@ -223,11 +222,17 @@ def declare_gift(network, membership: Membership, data: dict, actor: User | None
         checks.add(f"The estimated value must be between £0.00 and {format_money(MAX_VALUE_PENCE)}", "value")
     if data.get("accepted") not in ("accepted", "declined"):
         checks.add("Select whether it was accepted or declined", "accepted")
+    return {"received_on": received_on, "giver": giver[:300], "description": description[:2000],
+            "value_pence": value, "accepted": data.get("accepted") == "accepted"}
+
+
+def declare_gift(network, membership: Membership, data: dict, actor: User | None) -> GiftDeclaration:
+    """Record a gift or hospitality offered to a member, accepted or declined, with its estimated value."""
+    checks = Checks()
+    values = gift_values(data, checks)
     checks.raise_any()
-    gift = GiftDeclaration(network_id=network.id, membership_id=membership.id, received_on=received_on,
-                           giver=giver[:300], description=description[:2000], value_pence=value,
-                           accepted=data["accepted"] == "accepted", declared_on=clock.today(),
-                           recorded_by_id=actor.id if actor else None, recorded_at=clock.now())
+    gift = GiftDeclaration(network_id=network.id, membership_id=membership.id, declared_on=clock.today(),
+                           recorded_by_id=actor.id if actor else None, recorded_at=clock.now(), **values)
     db.session.add(gift)
     db.session.flush()
     ledger_records.record(gift, "gift.declared", f"{membership.user.full_name}: {gift.outcome.lower()} "

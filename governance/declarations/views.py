@@ -10,16 +10,18 @@ from governance.core.forms import ConfirmForm
 from governance.core.pdf import pdf_response
 from governance.core.permissions import Permission, can, requires
 from governance.core.views import confirm, submit
-from governance.declarations import at_meetings, duties, pages, publishing, register
+from governance.declarations import at_meetings, corrections, duties, pages, publishing, register
 from governance.declarations.forms import (
     EndForm,
+    GiftCorrectionForm,
     GiftForm,
     InterestForm,
+    MeetingDeclarationCorrectionForm,
     MeetingDeclarationForm,
     PublishForm,
     WithholdForm,
 )
-from governance.declarations.models import InterestDeclaration
+from governance.declarations.models import GiftDeclaration, InterestDeclaration, MeetingDeclaration
 from governance.documents import services as documents_services
 from governance.meetings.meeting_models import Meeting
 from governance.networks.models import Membership
@@ -35,6 +37,15 @@ def _entry_or_404(entry_id) -> InterestDeclaration:
     if not entry.is_interest or not (mine or can(Permission.DECLARATIONS_MANAGE)) or not pages.latest_entry(entry):
         abort(404)
     return entry
+
+
+def _gift_or_404(gift_id) -> GiftDeclaration:
+    """The latest version of a gift entry that the reader may correct (their own, or any for the secretary)."""
+    gift = tenancy.get_or_404(GiftDeclaration, gift_id)
+    mine = gift.membership_id == g.membership.id
+    if not (mine or can(Permission.DECLARATIONS_MANAGE)) or not corrections.is_latest(GiftDeclaration, gift):
+        abort(404)
+    return gift
 
 
 def _back(entry_or_membership_id) -> str:
@@ -191,7 +202,21 @@ def _new_gift(membership):
     if gift:
         flash(f"The gift or hospitality from {gift.giver} is on the register.")
         return redirect(_back(membership.id))
-    return render_template("declarations/gift_form.html", form=form, who=membership, back=_back(membership.id))
+    return render_template("declarations/gift_form.html", form=form, who=membership, back=_back(membership.id),
+                           correcting=None)
+
+
+@bp.route(f"{BASE}/gifts/<int:gift_id>/correct", methods=["GET", "POST"])
+@requires(Permission.NETWORK_VIEW)
+def correct_gift(gift_id):
+    gift = _gift_or_404(gift_id)
+    form = GiftCorrectionForm(data=corrections.gift_form_data(gift))
+    row = submit(form, lambda: corrections.correct_gift(gift, form.data, current_user), every_error=True)
+    if row:
+        flash("The entry is corrected. The entry as first recorded stays on the register, marked corrected.")
+        return redirect(_back(row) + f"#gift-{row.id}")
+    return render_template("declarations/gift_form.html", form=form, who=gift.membership, back=_back(gift),
+                           correcting=gift)
 
 
 # ------------------------------------------------------------------------------ declarations at a meeting
@@ -214,6 +239,29 @@ def meeting(meeting_id):
               f"{row.management_enum.label.lower()}.")
         return redirect(url_for("declarations.meeting", meeting_id=record.id, _anchor=f"item-{row.agenda_item_id}"))
     return render_template("declarations/meeting.html", view=view, form=form, meeting=record)
+
+
+@bp.route("/n/<network_slug>/meetings/<int:meeting_id>/declarations/<int:row_id>/correct", methods=["GET", "POST"])
+@requires(Permission.DECLARATIONS_MANAGE)
+def correct_at_meeting(meeting_id, row_id):
+    record = tenancy.get_or_404(Meeting, meeting_id)
+    old = tenancy.get_or_404(MeetingDeclaration, row_id)
+    if old.meeting_id != record.id or not corrections.is_latest(MeetingDeclaration, old):
+        abort(404)
+    form = MeetingDeclarationCorrectionForm(data={"agenda_item_id": str(old.agenda_item_id),
+                                                  "management": old.management, "note": old.note})
+    form.agenda_item_id.choices = [(str(i.id), f"{i.position}. {i.title}")
+                                   for i in corrections.correctable_items(record)]
+    row = submit(form, lambda: corrections.correct_meeting_declaration(old, form.data, current_user),
+                 every_error=True)
+    approved_on = at_meetings.minutes_approved_on(record)
+    if row:
+        flash(f"{row.seat.name}'s declaration is corrected: {row.management_enum.label.lower()}."
+              + (f" The minutes approved on {format_date(approved_on)} still record the original: record a "
+                 "correction to the minutes if they must say so." if approved_on else ""))
+        return redirect(url_for("declarations.meeting", meeting_id=record.id, _anchor=f"item-{row.agenda_item_id}"))
+    return render_template("declarations/correct_at_meeting.html", form=form, old=old, meeting=record,
+                           minutes_approved_on=approved_on)
 
 
 # ------------------------------------------------------------------------------ the published register

@@ -2,14 +2,17 @@
 
 The draft (`Minutes`) is edited until it is approved. Approval writes an `ApprovedMinutes` row holding
 the final text; it is append-only (database triggers, migration 0018) and on the governance ledger.
+A mistake found later is put right by a `MinutesCorrection` (approved by a later meeting's decision),
+which is printed after the approved text; the approved text itself is never rewritten.
 """
 
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from governance.auth.models import User
 from governance.core import clock
 from governance.core.db import AppendOnly, Audited, NetworkScoped, Timestamped, UTCDateTime, Versioned, network_link
 from governance.decisions.models import Decision
@@ -97,3 +100,38 @@ class ApprovedMinutes(NetworkScoped, AppendOnly, Audited, db.Model):
 
     def __str__(self) -> str:
         return f"Approved minutes of {self.meeting}" if self.meeting is not None else "Approved minutes"
+
+
+class MinutesCorrection(NetworkScoped, AppendOnly, Audited, db.Model):
+    """A correction to approved minutes, approved by a decision of a later meeting; the approved text is never
+    rewritten, the correction is printed after it."""
+
+    __tablename__ = "minutes_corrections"
+    __table_args__ = (network_link("approved_minutes_id", "approved_minutes"), network_link("meeting_id", "meetings"),
+                      network_link("decision_id", "decisions"),
+                      CheckConstraint("passage <> '' AND corrected_wording <> '' AND reason <> ''",
+                                      name="correction_stated"))
+    record_label = "Correction to approved minutes"
+    field_labels = {"section": "Part of the minutes", "passage": "Passage corrected",
+                    "corrected_wording": "Corrected wording", "reason": "Why it is corrected",
+                    "decision_id": "Approved by decision"}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    approved_minutes_id: Mapped[int] = mapped_column(Integer, index=True)
+    meeting_id: Mapped[int] = mapped_column(Integer, index=True)
+    section: Mapped[str] = mapped_column(String(40))  # "attendance", "declarations", "opening" or "item-<id>"
+    section_title: Mapped[str] = mapped_column(String(400))  # in words, as the approved minutes name it
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False)  # the corrected item is confidential
+    passage: Mapped[str] = mapped_column(Text)
+    corrected_wording: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+    decision_id: Mapped[int] = mapped_column(Integer, index=True)
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    decision: Mapped[Decision] = relationship(
+        primaryjoin=link_join("MinutesCorrection", "decision_id", "Decision"), viewonly=True)
+    recorded_by: Mapped[User | None] = relationship(foreign_keys=[recorded_by_id], viewonly=True)
+
+    def __str__(self) -> str:
+        return f"Correction to the minutes ({self.section_title})"

@@ -6,7 +6,7 @@ from governance.decisions import pages as decision_pages
 from governance.decisions.models import Decision
 from governance.meetings.access import Viewer
 from governance.meetings.meeting_models import Meeting
-from governance.minutes import services
+from governance.minutes import corrections, services
 from governance.minutes.models import ApprovedMinutes, Minutes, MinutesStatus
 
 
@@ -27,6 +27,11 @@ class MinutesPage:
     choices: list[Decision] = field(default_factory=list)
     next_meeting: Meeting | None = None
     documents: dict = field(default_factory=dict)
+    corrections: list[dict] = field(default_factory=list)  # to the approved minutes, as this reader may read them
+
+    @property
+    def can_correct(self) -> bool:
+        return self.manages and self.approved is not None
 
 
 def minutes_page(meeting: Meeting, reader: Viewer) -> MinutesPage:
@@ -45,6 +50,12 @@ def minutes_page(meeting: Meeting, reader: Viewer) -> MinutesPage:
     if reader.manages and status == MinutesStatus.CIRCULATED:
         page.choices = services.approving_choices(meeting)
         page.next_meeting = services.next_meeting(meeting)
+    if approved is not None:
+        page.corrections = services.printed_corrections(corrections.corrections_of(approved), public=not full)
     page.documents = services.documents_of(approved) if full else \
         {k: v for k, v in services.documents_of(approved).items() if k == services.PUBLIC_KIND}
     return page
+
+
+def public_corrections(approved: ApprovedMinutes) -> list[dict]:
+    return services.printed_corrections(corrections.corrections_of(approved), public=True)

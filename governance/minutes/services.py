@@ -177,13 +177,15 @@ def draft_pdf(network: Network, meeting: Meeting, minutes: Minutes | None) -> by
                       network_name=network.name, draft=True, minutes=content(meeting, minutes), public=False)
 
 
-def circulate(network: Network, minutes: Minutes, actor: User | None) -> int:
-    """Send the draft to the board's members (mail with the draft PDF); returns how many were sent it."""
+def circulate(network: Network, minutes: Minutes, actor: User | None, *, notify: bool = True) -> int:
+    """Send the draft to the board's members (mail with the draft PDF); returns how many were sent it.
+
+    `notify=False` records the circulation without mail (the demo's past meetings, circulated long ago)."""
     serialise_on(minutes)
     meeting = minutes.meeting
     _refuse_unless_editable(meeting, minutes)
-    pdf = draft_pdf(network, meeting, minutes)
-    members = notices.recipients(meeting)
+    members = notices.recipients(meeting) if notify else []
+    pdf = draft_pdf(network, meeting, minutes) if members else b""
     link = external_url("minutes.show", network_slug=network.slug, meeting_id=meeting.id)
     for membership in members:
         queue_mail(membership.user.email, "minutes_circulated", network_id=network.id,
@@ -229,9 +231,11 @@ def _stored(approved_id: int) -> dict | None:
 ledger.register_subject("ApprovedMinutes", _stored)
 
 
-def approve(network: Network, minutes: Minutes, decision_id, actor: User | None) -> ApprovedMinutes:
+def approve(network: Network, minutes: Minutes, decision_id, actor: User | None, *, issue: bool = True
+            ) -> ApprovedMinutes:
     """Approve circulated minutes by a later meeting's decision: lock them and the meeting's decisions,
-    put the approval on the ledger and issue the minutes and their public version as PDFs."""
+    put the approval on the ledger and issue the minutes and their public version as PDFs (unless `issue`
+    is False: the demo issues PDFs for its latest meetings only)."""
     serialise_on(minutes)
     meeting = minutes.meeting
     if minutes.status == MinutesStatus.APPROVED:
@@ -253,25 +257,48 @@ def approve(network: Network, minutes: Minutes, decision_id, actor: User | None)
     ledger.record(meeting.network_id, "minutes.approved", "ApprovedMinutes", approved.id, ledger_content(approved),
                   summary=f"Minutes of {meeting.title} approved by {decision.reference}",
                   actor_id=actor.id if actor else None)
-    _issue(network, approved, decision, actor)
+    if issue:
+        _issue(network, approved, decision, actor)
     return approved
 
 
 def _issue(network: Network, approved: ApprovedMinutes, decision: Decision, actor: User | None) -> None:
+    issue_minutes(network, approved, actor, [], decision)
+
+
+def issue_minutes(network: Network, approved: ApprovedMinutes, actor: User | None, corrections: list,
+                  decision: Decision | None = None) -> None:
+    """Issue the approved minutes and their public version as PDFs, with any corrections after the original text
+    (`corrections`: `MinutesCorrection` rows; the public version leaves out those of confidential items)."""
+    decision = decision or approved.decision
     title = approved.content["meeting"]["title"]
     approval = {"reference": decision.reference, "decided_on": format_date(decision.decided_on)}
-    issue_document(network, "minutes/pdf/minutes.html", kind=KIND, title=f"Minutes of {title}", actor=actor,
-                   covers=title, subject=approved, minutes=approved.content, public=False, approval=approval)
-    issue_document(network, "minutes/pdf/minutes.html", kind=PUBLIC_KIND, title=f"Minutes of {title} (public)",
-                   actor=actor, covers=title, subject=approved, minutes=public_content(approved.content),
-                   public=True, approval=approval)
+    full_title, public_title = f"Minutes of {title}", f"Minutes of {title} (public)"
+    if corrections:
+        full_title, public_title = f"{full_title}, with corrections", f"{public_title}, with corrections"
+    issue_document(network, "minutes/pdf/minutes.html", kind=KIND, title=full_title, actor=actor, covers=title,
+                   subject=approved, minutes=approved.content, public=False, approval=approval,
+                   corrections=printed_corrections(corrections, public=False))
+    issue_document(network, "minutes/pdf/minutes.html", kind=PUBLIC_KIND, title=public_title, actor=actor,
+                   covers=title, subject=approved, minutes=public_content(approved.content), public=True,
+                   approval=approval, corrections=printed_corrections(corrections, public=True))
+
+
+def printed_corrections(corrections: list, public: bool) -> list[dict]:
+    """Corrections to approved minutes as plain data for pages and PDFs; the public version leaves out those of
+    confidential items."""
+    return [{"id": c.id, "section": c.section_title, "passage": c.passage, "corrected": c.corrected_wording,
+             "reason": c.reason, "decision": c.decision.reference, "decision_id": c.decision_id,
+             "decided_on": format_date(c.decision.decided_on), "recorded_on": format_date(c.recorded_at)}
+            for c in corrections if not (public and c.confidential)]
 
 
 def documents_of(approved: ApprovedMinutes | None) -> dict[str, IssuedDocument]:
     if approved is None:
         return {}
-    return {d.kind: d for d in db.session.execute(select(IssuedDocument).where(
-        IssuedDocument.subject_type == "ApprovedMinutes", IssuedDocument.subject_id == approved.id)).scalars()}
+    return {d.kind: d for d in db.session.execute(select(IssuedDocument).where(  # the latest issue of each kind
+        IssuedDocument.subject_type == "ApprovedMinutes", IssuedDocument.subject_id == approved.id)
+        .order_by(IssuedDocument.id)).scalars()}
 
 
 # Lists ------------------------------------------------------------------------------------------

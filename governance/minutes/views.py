@@ -9,8 +9,8 @@ from governance.core.views import confirm, paginate_rows, submit
 from governance.meetings import agenda
 from governance.meetings.meeting_models import Meeting
 from governance.meetings.models import Board
-from governance.minutes import in_packs, pages, services  # noqa: F401  in_packs adds the minutes to board packs
-from governance.minutes.forms import ApprovalForm, minutes_form
+from governance.minutes import corrections, in_packs, pages, services  # noqa: F401  in_packs: board packs
+from governance.minutes.forms import ApprovalForm, CorrectionForm, minutes_form
 
 bp = Blueprint("minutes", __name__)
 BASE = "/n/<network_slug>/minutes"
@@ -110,4 +110,23 @@ def public(meeting_id):
     if approved is None:
         abort(404)
     return render_template("minutes/public.html", meeting=meeting, approved=approved,
-                           content=services.public_content(approved.content))
+                           content=services.public_content(approved.content),
+                           corrections=pages.public_corrections(approved))
+
+
+@bp.route(f"{BASE}/meetings/<int:meeting_id>/corrections/new", methods=["GET", "POST"])
+@requires(Permission.DECISIONS_RECORD)
+def correct(meeting_id):
+    meeting = _meeting(meeting_id)
+    approved = services.approved_of(meeting) or abort(404)
+    form = CorrectionForm()
+    form.section.choices = [("", "Choose a part")] + [(s.key, s.title) for s in corrections.sections_of(approved)]
+    form.decision.choices = [("", "Choose a decision")] + [
+        (str(d.id), f"{d.reference}: {d.title} ({d.decided_on:%d %B %Y})")
+        for d in corrections.decision_choices(meeting, approved)]
+    done = submit(form, lambda: corrections.record_correction(tenancy.current_network(), approved, form.data,
+                                                              current_user), every_error=True)
+    if done:
+        flash("The correction is recorded and the minutes are issued again with it. The approved text is unchanged.")
+        return redirect(url_for("minutes.show", meeting_id=meeting.id, _anchor="corrections"))
+    return render_template("minutes/correction_form.html", form=form, meeting=meeting, approved=approved)

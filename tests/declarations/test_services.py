@@ -196,3 +196,115 @@ def test_the_meeting_page_keeps_back_the_details_of_a_withheld_entry(in_network,
     item, _ = _declare(in_network, meeting, gp, "takes_part", entry=entry)
     note = hooks.item_notes(meeting)[item.id][0]
     assert "details withheld for a recorded reason" in note and "Partner in a GP practice" not in note
+
+
+# Corrections ----------------------------------------------------------------------------------
+
+GIFT = {"received_on": date(2026, 11, 2), "giver": "A supplier", "description": "Dinner", "value": "450.00",
+        "accepted": "accepted"}
+
+
+def test_a_gift_is_corrected_by_a_new_entry_that_points_at_it_once(in_network):
+    from governance.declarations import corrections
+    from governance.declarations.models import GiftDeclaration
+
+    member = _member(in_network)
+    first = register.declare_gift(in_network, member, GIFT, None)
+    fixed = corrections.correct_gift(first, {**GIFT, "value": "45.00", "reason": "Typed £450 for £45"}, None)
+    assert (fixed.corrects_id, fixed.value_pence, fixed.correction_reason) == (first.id, 4500, "Typed £450 for £45")
+    assert fixed.declared_on == first.declared_on and first.value_pence == 45000  # the original stays as it was
+    rows = register.gifts_of([member.id])
+    assert corrections.current_gifts(rows) == [fixed] and corrections.corrections_among(rows) == {first.id: fixed}
+    with pytest.raises(ServiceError, match="already been corrected"):
+        corrections.correct_gift(first, {**GIFT, "reason": "Again"}, None)
+    db.session.add(GiftDeclaration(network_id=in_network.id, membership_id=member.id, corrects_id=first.id,
+                                   correction_reason="A fork", received_on=first.received_on, giver="x",
+                                   description="x", value_pence=1, accepted=True, declared_on=first.declared_on))
+    with pytest.raises(DatabaseError):  # one correction at most, whatever the service says
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_a_bad_gift_correction_is_refused_with_every_problem_at_once(in_network):
+    from governance.declarations import corrections
+
+    gift = register.declare_gift(in_network, _member(in_network), GIFT, None)
+    with pytest.raises(ServiceError) as raised:
+        corrections.correct_gift(gift, {"received_on": None, "giver": "", "description": "", "value": "lots",
+                                        "accepted": "maybe", "reason": ""}, None)
+    assert {p.field for p in raised.value.problems} == {"received_on", "giver", "description", "value", "accepted",
+                                                        "reason"}
+    with pytest.raises(ServiceError, match="says the same"):
+        corrections.correct_gift(gift, {**GIFT, "reason": "No change"}, None)
+
+
+def test_a_corrected_declaration_at_a_meeting_changes_the_quorum_and_the_vote(in_network, board_setup, meeting):
+    from governance.declarations import corrections
+
+    for key, seat in board_setup.seats.items():
+        factories.make_attendance(meeting, seat, "apologies" if key == "gp2" else "present")
+    gp = board_setup.seats["gp"]
+    item, row = _declare(in_network, meeting, gp, "takes_part")
+    assert gp.id not in hooks.vote_exclusions(meeting).get(item.id, {})
+    fixed = corrections.correct_meeting_declaration(row, {"agenda_item_id": str(item.id), "management": "leaves",
+                                                          "note": "", "reason": "The chair asked him to leave"}, None)
+    assert at_meetings.declarations_at(meeting) == [fixed] and fixed.corrects_id == row.id
+    assert gp.id in hooks.vote_exclusions(meeting)[item.id] and gp.id in hooks.exclusions(meeting)[item.id]
+    items = agenda.items_of(meeting)
+    result = attendance.meeting_quorum(meeting, items, attendance.records_of(meeting), attendance.seats_for(meeting))
+    assert not result.by_item[item.id].quorate
+    page = at_meetings.meeting_page(meeting)
+    entry = next(e for e in page.items if e.item.id == item.id)
+    assert entry.rows == [fixed] and entry.corrected == [(row, fixed)] and page.count == 1
+    with pytest.raises(ServiceError, match="already been corrected"):
+        corrections.correct_meeting_declaration(row, {"agenda_item_id": str(item.id), "management": "no_vote",
+                                                      "reason": "x"}, None)
+    other = next(i for i in items if i.title == "Practice merger")
+    moved = corrections.correct_meeting_declaration(fixed, {"agenda_item_id": str(other.id), "management": "leaves",
+                                                            "reason": "Declared on the merger, not the finance"}, None)
+    assert item.id not in hooks.exclusions(meeting) and gp.id in hooks.exclusions(meeting)[other.id]
+    assert moved.corrects_id == fixed.id
+
+
+def test_a_bad_correction_at_a_meeting_is_refused_with_every_problem_at_once(in_network, board_setup, meeting):
+    from governance.declarations import corrections
+
+    item, row = _declare(in_network, meeting, board_setup.seats["gp"], "no_vote")
+    with pytest.raises(ServiceError) as raised:
+        corrections.correct_meeting_declaration(row, {"agenda_item_id": "999999", "management": "wave",
+                                                      "note": "x" * 1001, "reason": ""}, None)
+    assert {p.field for p in raised.value.problems} == {"agenda_item_id", "management", "note", "reason"}
+    with pytest.raises(ServiceError, match="says the same"):
+        corrections.correct_meeting_declaration(row, {"agenda_item_id": str(item.id), "management": "no_vote",
+                                                      "reason": "Nothing"}, None)
+
+
+def test_corrections_go_on_the_ledger_and_the_audit_trail(in_network, board_setup, meeting):
+    from governance.declarations import corrections
+
+    gp = board_setup.seats["gp"]
+    gift = register.declare_gift(in_network, gp.membership, GIFT, None)
+    corrections.correct_gift(gift, {**GIFT, "accepted": "declined", "reason": "It was declined"}, None)
+    item, row = _declare(in_network, meeting, gp, "takes_part")
+    corrections.correct_meeting_declaration(row, {"agenda_item_id": str(item.id), "management": "no_vote",
+                                                  "reason": "Recorded wrongly"}, None)
+    db.session.commit()
+    events = [e.event for e in db.session.execute(select(ledger.LedgerEntry).order_by(ledger.LedgerEntry.sequence))
+              .scalars()]
+    assert events[-2:] == ["declaration.at_meeting", "declaration.at_meeting.corrected"]
+    assert "gift.corrected" in events and ledger.verify(in_network.id).ok
+    created = db.session.execute(select(AuditEntry.entity_type).where(AuditEntry.action == "create")).scalars().all()
+    assert created.count("GiftDeclaration") == 2 and created.count("MeetingDeclaration") == 2
+    factories.drop_append_only_guard("gift_declarations")
+    db.session.execute(text("UPDATE gift_declarations SET correction_reason = 'Quietly changed' "
+                            "WHERE corrects_id IS NOT NULL"))
+    db.session.commit()
+    assert ledger.verify(in_network.id).problem == "the GiftDeclaration it records has been changed in the database"
+
+
+def test_a_declaration_corrected_after_the_minutes_are_approved_says_the_minutes_keep_the_original(
+        in_network, board_setup, meeting, monkeypatch):
+    monkeypatch.setattr(at_meetings, "_minutes_approved", [lambda m: date(2026, 11, 20)])
+    assert at_meetings.meeting_page(meeting).minutes_approved_on == date(2026, 11, 20)
+    monkeypatch.setattr(at_meetings, "_minutes_approved", [])
+    assert at_meetings.meeting_page(meeting).minutes_approved_on is None

@@ -56,7 +56,8 @@ def test_every_declarations_route_is_in_the_table(app):
     rules = {re.sub(r"<[^>]+>", "x", rule.rule.removeprefix("/n/<network_slug>/declarations"))
              for rule in app.url_map.iter_rules() if rule.endpoint.startswith("declarations.")}
     assert rules == listed | {"/n/x/meetings/x/declarations", "/public/x/register-of-interests",
-                              "/public/x/register-of-interests.pdf"}
+                              "/public/x/register-of-interests.pdf", "/gifts/x/correct",
+                              "/n/x/meetings/x/declarations/x/correct"}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -282,3 +283,93 @@ def test_the_register_costs_the_same_queries_however_many_members(client, login_
     small = counts()
     add(10)
     assert counts() == small
+
+
+# Corrections ----------------------------------------------------------------------------------
+
+@pytest.fixture
+def corrigible(network, board_setup, meeting):
+    """A gift of the GP's, and a declaration the GP made at the meeting."""
+    def make():
+        from governance.declarations import at_meetings
+        gp = board_setup.seats["gp"]
+        gift = register.declare_gift(network, gp.membership, {
+            "received_on": clock.today(), "giver": "A supplier", "description": "Dinner", "value": "450",
+            "accepted": "accepted"}, None)
+        item = next(i for i in agenda.items_of(meeting) if i.title == "Finance report")
+        row = at_meetings.record_declaration(network, meeting, {
+            **INTEREST, "agenda_item_id": str(item.id), "board_member_id": str(gp.id), "management": "takes_part"},
+            None)
+        return {"gift": gift.id, "row": row.id, "item": item.id, "meeting": meeting.id, "person": gp.membership_id,
+                "email": gp.membership.user.email}
+    return scoped(network, make)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_secretaries_and_admins_correct_other_people_s_entries(client, login_as, corrigible, role):
+    login_as(role)
+    gift = f"{BASE}/gifts/{corrigible['gift']}/correct"
+    at_meeting = f"/n/riverside-test/meetings/{corrigible['meeting']}/declarations/{corrigible['row']}/correct"
+    assert client.get(gift).status_code == (200 if role in MANAGERS else 404)  # someone else's gift
+    assert client.post(gift, data={}).status_code == (200 if role in MANAGERS else 404)
+    assert client.get(at_meeting).status_code == (200 if role in MANAGERS else 403)
+    assert client.post(at_meeting, data={}).status_code == (200 if role in MANAGERS else 403)
+
+
+def test_a_member_corrects_their_own_gift_and_sees_the_original_marked_corrected(client, corrigible):
+    client.post("/sign-in", data={"email": corrigible["email"], "password": factories.PASSWORD})
+    url = f"{BASE}/gifts/{corrigible['gift']}/correct"
+    form = html(client.get(url))
+    assert 'value="450.00"' in form and "Correct a gift or hospitality entry" in form
+    bad = client.post(url, data={"once": "b" * 20, "giver": "", "value": "lots", "received_on[day]": "31",
+                                 "received_on[month]": "2", "received_on[year]": "2026"})
+    text = html(bad)
+    assert bad.status_code == 200 and "nhsuk-error-summary" in text and "<title>Error: " in text
+    assert "must be a real date" in text and "Enter who offered it" in text
+    assert "Enter why the entry is corrected" in text
+    response = client.post(url, data={"once": "c" * 20, "received_on[day]": "23", "received_on[month]": "11",
+                                      "received_on[year]": "2026", "giver": "A supplier", "description": "Dinner",
+                                      "value": "45.00", "accepted": "accepted", "reason": "Typed £450 for £45"})
+    assert response.status_code == 302 and "/declarations/mine#gift-" in response.location
+    mine = html(client.get(BASE + "/mine"))
+    assert "Corrected on 23 November 2026 (Typed £450 for £45)" in mine and "£45.00" in mine
+    assert client.get(url).status_code == 404  # corrected: only its latest version can be corrected
+
+
+def test_the_secretary_corrects_a_declaration_at_a_meeting_and_the_quorum_follows(
+        client, login_as, network, board_setup, meeting, corrigible):
+    def attend():
+        for key, seat in board_setup.seats.items():
+            factories.make_attendance(meeting, seat, "apologies" if key == "gp2" else "present")
+    scoped(network, attend)
+    login_as("board_secretary")
+    url = f"/n/riverside-test/meetings/{meeting.id}/declarations/{corrigible['row']}/correct"
+    bad = client.post(url, data={"once": "d" * 20, "agenda_item_id": "0", "management": "wave", "reason": ""})
+    text = html(bad)
+    assert bad.status_code == 200 and "nhsuk-error-summary" in text
+    assert "Choose the agenda item" in text and "Select how the chair" in text and "Enter why" in text
+    assert "Not quorate" not in html(client.get(f"/n/riverside-test/meetings/{meeting.id}/declarations"))
+    response = client.post(url, data={"once": "e" * 20, "agenda_item_id": str(corrigible["item"]),
+                                      "management": "leaves", "reason": "The chair asked him to leave"})
+    assert response.status_code == 302
+    page = html(client.get(f"/n/riverside-test/meetings/{meeting.id}/declarations"))
+    assert "Not quorate" in page and "Corrected on 23 November 2026 (The chair asked him to leave)" in page
+    assert client.get(url).status_code == 404
+    rows = scoped(network, lambda: db.session.execute(select(MeetingDeclaration).order_by(MeetingDeclaration.id))
+                  .scalars().all())
+    assert [r.corrects_id for r in rows] == [None, rows[0].id]
+    person = html(client.get(f"{BASE}/people/{corrigible['person']}"))
+    assert "Corrected on 23 November 2026" in person
+
+
+def test_the_meeting_declarations_cannot_be_corrected_from_another_meeting_or_network(
+        client, login_as, network, meeting, corrigible):
+    login_as("board_secretary")
+    other = scoped(network, lambda: factories.make_meeting(meeting.board).id)
+    assert client.get(f"/n/riverside-test/meetings/{other}/declarations/{corrigible['row']}/correct"
+                      ).status_code == 404
+    elsewhere = factories.make_network(slug="elsewhere")
+    login_as("network_admin", in_network=elsewhere)
+    assert client.get(f"/n/elsewhere/declarations/gifts/{corrigible['gift']}/correct").status_code == 404
+    assert client.get(f"/n/elsewhere/meetings/{corrigible['meeting']}/declarations/{corrigible['row']}/correct"
+                      ).status_code == 404

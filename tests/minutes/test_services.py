@@ -220,3 +220,128 @@ def test_the_board_list_has_a_status_per_held_meeting(setting, app):
     assert statuses == {setting.later.id: MinutesStatus.NONE, setting.held.meeting.id: MinutesStatus.DRAFT}
     assert db.session.execute(select(func.count(ApprovedMinutes.id))).scalar() == 0
     assert db.session.execute(select(func.count(IssuedDocument.id))).scalar() == 0
+
+
+# Corrections to approved minutes ------------------------------------------------------------------
+
+def _correcting(setting, **kw):
+    """A second approved decision of the later meeting: the board agrees to correct the minutes."""
+    item = factories.make_item(setting.later, title="Correction to the minutes", purpose="decision")
+    data = {"title": "Correct the minutes of 19 November", "resolution": "The board agrees the correction.",
+            "votes_against": "0", **kw}
+    return records.record_decision(setting.later, item, decision_data(**data), None)
+
+
+def _correction_data(setting, decision, **kw):
+    data = {"section": f"item-{setting.held.item.id}", "passage": "The board discussed winter demand.",
+            "corrected_wording": "The board discussed winter demand and the flu clinics.",
+            "reason": "The flu clinics were left out.", "decision": str(decision.id)}
+    data.update(kw)
+    return data
+
+
+def test_a_correction_is_recorded_after_the_approved_text_and_the_minutes_issued_again(setting):
+    from governance.minutes import corrections
+
+    approved = _approved(setting)
+    first_issue = services.documents_of(approved)
+    decision = _correcting(setting)
+    correction = corrections.record_correction(setting.held.network, approved, _correction_data(setting, decision),
+                                               setting.held.secretary.user)
+    assert correction.section_title.endswith(". Winter access plan")
+    assert not correction.confidential and correction.recorded_by_id == setting.held.secretary.user.id
+    item = next(i for i in approved.content["items"] if i["id"] == setting.held.item.id)
+    assert item["summary"] == "The board discussed winter demand."  # the approved text is unchanged
+    assert corrections.corrections_of(approved) == [correction]
+    documents = services.documents_of(approved)
+    assert documents[services.KIND].id > first_issue[services.KIND].id  # issued again: the latest counts
+    full, public = pdf_text(documents[services.KIND].pdf), pdf_text(documents[services.PUBLIC_KIND].pdf)
+    for words in (full, public):
+        assert "Corrections" in words and "the flu clinics" in words and decision.reference in words
+        assert words.index("Corrections") > words.index("The board discussed winter demand.")
+    page = pages.minutes_page(setting.held.meeting, Viewer(None, "observer", False))
+    assert [c["corrected"] for c in page.corrections] == ["The board discussed winter demand and the flu clinics."]
+
+
+def test_a_correction_to_a_confidential_item_stays_out_of_the_public_version(setting):
+    from governance.minutes import corrections
+
+    approved = _approved(setting)
+    decision = _correcting(setting)
+    corrections.record_correction(setting.held.network, approved, _correction_data(
+        setting, decision, section=f"item-{setting.held.other.id}", passage="The merger was discussed in private.",
+        corrected_wording="The merger was discussed in private and deferred."), None)
+    documents = services.documents_of(approved)
+    assert "deferred" in pdf_text(documents[services.KIND].pdf)
+    assert "deferred" not in pdf_text(documents[services.PUBLIC_KIND].pdf)
+    observer = pages.minutes_page(setting.held.meeting, Viewer(None, "observer", False))
+    manager = pages.minutes_page(setting.held.meeting, Viewer(None, "board_secretary", True))
+    assert observer.corrections == [] and len(manager.corrections) == 1 and manager.can_correct
+
+
+def test_a_bad_correction_is_refused_with_every_problem_at_once(setting):
+    from governance.minutes import corrections
+
+    approved = _approved(setting)
+    with pytest.raises(ServiceError) as raised:
+        corrections.record_correction(setting.held.network, approved, {
+            "section": "item-999999", "passage": "", "corrected_wording": "", "reason": "x" * 2001,
+            "decision": str(setting.approving.id)}, None)  # the approving decision cannot also correct
+    assert {p.field for p in raised.value.problems} == {"section", "passage", "corrected_wording", "reason",
+                                                        "decision"}
+    decision = _correcting(setting)
+    with pytest.raises(ServiceError, match="must differ"):
+        corrections.record_correction(setting.held.network, approved, _correction_data(
+            setting, decision, corrected_wording="The board discussed winter demand."), None)
+    assert corrections.corrections_of(approved) == []
+
+
+def test_a_correction_needs_a_later_meeting_s_approved_decision(setting):
+    from governance.minutes import corrections
+
+    approved = _approved(setting)
+    rejected = _correcting(setting, outcome="rejected", votes_for="1", votes_against="3")
+    with pytest.raises(ServiceError, match="later meeting of the board that agreed"):
+        corrections.record_correction(setting.held.network, approved, _correction_data(setting, rejected), None)
+
+
+def test_corrections_are_append_only_in_the_database_and_on_the_ledger(setting):
+    from governance.minutes import corrections
+
+    approved = _approved(setting)
+    correction = corrections.record_correction(setting.held.network, approved,
+                                               _correction_data(setting, _correcting(setting)), None)
+    db.session.commit()
+    network_id = setting.held.network.id
+    tenancy.activate(network_id)
+    for statement in ("UPDATE minutes_corrections SET reason = 'Nothing' WHERE id = :id",
+                      "DELETE FROM minutes_corrections WHERE id = :id"):
+        with pytest.raises(Exception, match="append-only"):
+            db.session.execute(text(statement), {"id": correction.id})
+        db.session.rollback()
+    events = db.session.execute(select(ledger.LedgerEntry.event).order_by(ledger.LedgerEntry.sequence)).scalars().all()
+    assert "minutes.corrected" in events and events[-2:] == ["document.issued", "document.issued"]
+    assert ledger.verify(network_id).ok
+    factories.drop_append_only_guard("minutes_corrections")
+    db.session.execute(text("UPDATE minutes_corrections SET corrected_wording = 'Rewritten' WHERE id = :id"),
+                       {"id": correction.id})
+    db.session.commit()
+    result = ledger.verify(network_id)
+    assert not result.ok and result.broken.subject_type == "MinutesCorrection"
+
+
+def test_a_declaration_corrected_after_approval_leaves_the_approved_minutes_as_they_were(setting):
+    from governance.declarations import corrections as declaration_corrections
+
+    held = setting.held
+    row = _declare(setting, "gp", held.item, "takes_part")
+    approved = _approved(setting)
+    assert at_meetings.minutes_approved_on(held.meeting) is not None
+    assert at_meetings.meeting_page(held.meeting).minutes_approved_on == at_meetings.minutes_approved_on(held.meeting)
+    declaration_corrections.correct_meeting_declaration(row, {"agenda_item_id": str(held.item.id),
+                                                              "management": "leaves", "reason": "Recorded wrongly"},
+                                                        None)
+    db.session.refresh(approved)
+    assert approved.content["declarations"][0]["managed"].startswith("Takes part")
+    assert services.content(held.meeting, services.minutes_of(held.meeting))["declarations"][0]["managed"].startswith(
+        "Leaves")

@@ -42,7 +42,8 @@ ROUTES = [
     ("GET", M + "/meetings/{meeting}/edit", "record"), ("POST", M + "/meetings/{meeting}/edit", "record"),
     ("POST", M + "/meetings/{meeting}/circulate", "record"), ("POST", M + "/meetings/{meeting}/approve", "record"),
 ]
-ROW_RULED = [("GET", M + "/meetings/{meeting}/draft.pdf"), ("GET", M + "/meetings/{meeting}/public")]
+ROW_RULED = [("GET", M + "/meetings/{meeting}/draft.pdf"), ("GET", M + "/meetings/{meeting}/public"),
+             ("GET", M + "/meetings/{meeting}/corrections/new")]
 
 
 def _allowed(who, role):
@@ -185,3 +186,71 @@ def test_the_board_list_costs_the_same_queries_however_many_meetings(client, log
     assert few.count == many.count, many.statements
     assert "Draft" in first and "No minutes yet" in first and "Showing 1 to 25 of 34" in page
     assert "&lt;" not in page
+
+
+# Corrections to approved minutes ------------------------------------------------------------------
+
+@pytest.fixture
+def approved_ids(network, ids):
+    """The minutes approved, and a second decision of the later meeting that agrees a correction."""
+    from governance.decisions import records
+    from tests.decisions.conftest import decision_data
+
+    setting = ids["setting"]
+    tenancy.activate(network.id)
+    minutes = services.save_minutes(setting.held.meeting, {
+        "opening": "Welcome.", f"summary_{setting.held.item.id}": "Winter demand was discussed."}, 1, None)
+    services.circulate(network, minutes, None)
+    services.approve(network, minutes, setting.approving.id, None)
+    item = factories.make_item(setting.later, title="Correction to the minutes", purpose="decision")
+    decision = records.record_decision(setting.later, item, decision_data(
+        title="Correct the minutes", votes_against="0"), None)
+    db.session.commit()
+    tenancy.activate(None)
+    return {**ids, "decision": decision.id, "reference": decision.reference, "item": setting.held.item.id,
+            "other": setting.held.other.id}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_secretaries_and_admins_record_a_correction(client, login_as, approved_ids, role):
+    login_as(role)
+    url = M + "/meetings/{meeting}/corrections/new".format(**approved_ids)
+    expected = 200 if role in RECORDERS else 403
+    assert client.get(url).status_code == expected
+    assert client.post(url, data={}).status_code == expected
+    page = html(client.get(M + "/meetings/{meeting}".format(**approved_ids)))
+    assert ("Record a correction to these minutes" in page) is (role in RECORDERS)
+
+
+def test_the_secretary_records_a_correction_and_it_shows_after_the_minutes(client, login_as, approved_ids):
+    login_as("board_secretary")
+    url = M + "/meetings/{meeting}/corrections/new".format(**approved_ids)
+    form = html(client.get(url))
+    assert approved_ids["reference"] in form and "Winter access plan" in form
+    bad = client.post(url, data={"once": "a" * 20, "section": "nonsense", "passage": "", "corrected_wording": "",
+                                 "reason": "x" * 2001, "decision": ""})
+    text = html(bad)
+    assert bad.status_code == 200 and "nhsuk-error-summary" in text and "<title>Error: " in text
+    for message in ("Choose the part of the minutes", "Enter the passage", "Enter the corrected wording",
+                    "2,000 characters or fewer", "Choose the decision of a later meeting"):
+        assert message in text, message
+    response = client.post(url, data={
+        "once": "b" * 20, "section": "item-{item}".format(**approved_ids), "passage": "Winter demand was discussed.",
+        "corrected_wording": "Winter demand and the flu clinics were discussed.", "reason": "The clinics were left out",
+        "decision": str(approved_ids["decision"])})
+    assert response.status_code == 302 and response.location.endswith("#corrections")
+    page = html(client.get(M + "/meetings/{meeting}".format(**approved_ids)))
+    assert "Corrections" in page and "Winter demand and the flu clinics were discussed." in page
+    assert page.index("Winter demand was discussed.") < page.index("the flu clinics")  # the original stays first
+    assert "with corrections" in page  # the minutes issued again
+    public = html(client.get(M + "/meetings/{meeting}/public".format(**approved_ids)))
+    assert "the flu clinics" in public
+    tenancy.activate(approved_ids["setting"].held.network.id)
+    assert db.session.execute(select(ApprovedMinutes)).scalar_one().content["items"]  # unchanged, still there
+    tenancy.activate(None)
+
+
+def test_minutes_not_yet_approved_cannot_be_corrected(client, login_as, ids):
+    login_as("board_secretary")
+    assert client.get(M + "/meetings/{meeting}/corrections/new".format(**ids)).status_code == 404
+    assert client.post(M + "/meetings/{meeting}/corrections/new".format(**ids), data={}).status_code == 404
