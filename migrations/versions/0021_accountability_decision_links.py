@@ -10,7 +10,7 @@ rebuilds, checked once at the end, and the history guards, which go with a rebui
 again (as in 0009).
 
 Revision ID: 0021_accountability_decision_links
-Revises: 0019_partner_decision_links
+Revises: 0020_terms_approved_by_decision
 Create Date: 2026-11-30 04:00:00
 
 """
@@ -22,7 +22,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0021_accountability_decision_links'
-down_revision = '0019_partner_decision_links'
+down_revision = '0020_terms_approved_by_decision'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """The result of the worker's latest walk of each network's ledger, which pages show instead of walking it.
 
 Revision ID: 0023_ledger_checks
-Revises: 0019_partner_decision_links
+Revises: 0022_corrections
 Create Date: 2026-11-30 04:30:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0023_ledger_checks'
-down_revision = '0019_partner_decision_links'
+down_revision = '0022_corrections'
 branch_labels = None
 depends_on = None
 
