@@ -6,7 +6,7 @@ row that `corrects_id` the old one (at most one correction each, a unique constr
 reason; the declarations at a meeting stay unique per member, item and interest among the originals.
 
 Revision ID: 0022_corrections
-Revises: 0021_accountability_decision_links
+Revises: 0021_accountability_decisions
 Create Date: 2026-11-30 04:00:00
 
 """
@@ -18,7 +18,7 @@ from governance.core.migration_helpers import drop_append_only, make_append_only
 
 # revision identifiers, used by Alembic.
 revision = '0022_corrections'
-down_revision = '0021_accountability_decision_links'
+down_revision = '0021_accountability_decisions'
 branch_labels = None
 depends_on = None
 

@@ -9,7 +9,7 @@ SQLite cannot add a foreign key without rebuilding the table: foreign keys are s
 rebuilds, checked once at the end, and the history guards, which go with a rebuilt table, are made
 again (as in 0009).
 
-Revision ID: 0021_accountability_decision_links
+Revision ID: 0021_accountability_decisions
 Revises: 0020_terms_approved_by_decision
 Create Date: 2026-11-30 04:00:00
 
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0021_accountability_decision_links'
+revision = '0021_accountability_decisions'
 down_revision = '0020_terms_approved_by_decision'
 branch_labels = None
 depends_on = None
@@ -100,14 +100,7 @@ def _relink(add: bool):
         migration._guard(guard)
 
 
-def _room_for_this_revision_id():
-    """Alembic's version table holds 32 characters; this revision's id is longer (PostgreSQL checks)."""
-    if not _sqlite():
-        op.execute('ALTER TABLE alembic_version ALTER COLUMN version_num TYPE VARCHAR(64)')
-
-
 def upgrade():
-    _room_for_this_revision_id()
     _relink(add=True)
 
 
