@@ -1,5 +1,6 @@
 """Fixtures: app, db, client, login_as(role), a query counter, a real SMTP server, PostgreSQL."""
 
+import inspect
 import os
 import shutil
 from contextlib import contextmanager
@@ -122,12 +123,38 @@ def running_app(uri: str, **overrides):
             _db.engine.dispose()
 
 
-BOTH_DATABASES = ("test_services.py", "test_views.py")
+def _posting_helpers(module) -> frozenset[str]:
+    """Names of the test module's own functions that make POST requests."""
+    names = getattr(module, "_accord_posting_helpers", None)
+    if names is None:
+        names = frozenset(name for name, value in vars(module).items()
+                          if inspect.isfunction(value) and value.__module__ == module.__name__
+                          and not name.startswith("test") and ".post(" in _source(value))
+        module._accord_posting_helpers = names
+    return names
+
+
+def _source(function) -> str:
+    try:
+        return inspect.getsource(function)
+    except (OSError, TypeError):
+        return ""
+
+
+def _writes(metafunc) -> bool:
+    """Whether a request test makes a writing request (a POST), itself or through its module's helpers."""
+    source = _source(metafunc.function)
+    return ".post(" in source or any(f"{name}(" in source for name in _posting_helpers(metafunc.module))
 
 
 def pytest_generate_tests(metafunc):
-    """Every module's service tests and request tests run on SQLite and on PostgreSQL."""
-    if "app" in metafunc.fixturenames and metafunc.definition.path.name in BOTH_DATABASES:
+    """Every module's service tests and writing request tests run on SQLite and on PostgreSQL; request
+    tests that only read run on SQLite, unless marked `postgres` (a page whose SQL differs by database)."""
+    if "app" not in metafunc.fixturenames:
+        return
+    name = metafunc.definition.path.name
+    both = metafunc.definition.get_closest_marker("postgres") is not None  # reads SQL written per database
+    if name == "test_services.py" or (name == "test_views.py" and (both or _writes(metafunc))):
         metafunc.parametrize("database", ["sqlite", "postgresql"], indirect=True)
 
 

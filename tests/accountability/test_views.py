@@ -482,6 +482,7 @@ def _grow(network, practice, n):
 
 
 @pytest.mark.parametrize("role", ["board_secretary", "observer", PATIENT])
+@pytest.mark.postgres  # the filter reads inside the JSON list with SQL written per database
 def test_lists_cost_the_same_queries_however_much_there_is(client, login_as, setup, count_queries, role):
     login_as(role)
     urls = [f"{BASE}/", f"{BASE}/mine", "/n/riverside-test/"]

@@ -333,6 +333,7 @@ def test_a_decision_can_affect_workstreams_and_the_pages_link_both_ways(client, 
     assert "No decisions about" in html(client.get(f"/n/{network.slug}/partners/{other_partner}"))
 
 
+@pytest.mark.postgres  # the filter reads inside the JSON list with SQL written per database
 def test_the_partner_page_lists_its_decisions_newest_first_with_the_log_filtered_for_more(client, login_as,
                                                                                           network, ids):
     held = ids["held"]

@@ -244,7 +244,12 @@ def test_the_secretary_records_a_correction_and_it_shows_after_the_minutes(clien
     assert page.index("Winter demand was discussed.") < page.index("the flu clinics")  # the original stays first
     assert "with corrections" in page  # the minutes issued again
     public = html(client.get(M + "/meetings/{meeting}/public".format(**approved_ids)))
-    assert "the flu clinics" in public
+    decision_link = "decisions/{decision}\"".format(**approved_ids)
+    assert "the flu clinics" in public and decision_link in public
+    client.post("/sign-out")
+    login_as("patient_panel_member")  # reads the public minutes but not the decision log: no link to it
+    public = html(client.get(M + "/meetings/{meeting}/public".format(**approved_ids)))
+    assert "the flu clinics" in public and approved_ids["reference"] in public and decision_link not in public
     tenancy.activate(approved_ids["setting"].held.network.id)
     assert db.session.execute(select(ApprovedMinutes)).scalar_one().content["items"]  # unchanged, still there
     tenancy.activate(None)
