@@ -214,12 +214,12 @@ def postgres_server():
 
 @pytest.fixture
 def pg_app(postgres_server):
-    name = postgres_server.clone(postgres_server.template)
+    name = postgres_server.checkout(postgres_server.template)
     try:
         with running_app(postgres_server.url(name)) as app:
             yield app
     finally:
-        postgres_server.drop_database(name)
+        postgres_server.checkin(name)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
