@@ -92,7 +92,8 @@ def test_deactivating_keeps_the_membership_and_its_history(app):
     assert db.session.get(Membership, member.id).active is False
     assert member.deactivated_at is not None
     actions = db.session.execute(select(AuditEntry.action).where(
-        AuditEntry.entity_type == "Membership", AuditEntry.entity_id == member.id)).scalars().all()
+        AuditEntry.entity_type == "Membership", AuditEntry.entity_id == member.id)
+        .order_by(AuditEntry.id)).scalars().all()
     assert actions == ["create", "update"]
     with pytest.raises(ServiceError, match="your own membership"):
         services.deactivate_member(member, member.user)
