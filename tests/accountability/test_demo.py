@@ -1,8 +1,8 @@
 """The demo's workstreams cite the demo's decisions where a decision made the change."""
 
+import pytest
 from sqlalchemy import select
 
-from governance import demo
 from governance.accountability.models import Workstream, WorkstreamAssignment
 from governance.core import tenancy
 from governance.decisions import logs
@@ -11,10 +11,9 @@ from governance.meetings.access import Viewer
 from tests import factories
 
 
+@pytest.mark.demo
 def test_riverside_raci_changes_cite_the_board_decisions_behind_them(app):
-    app.config["MAIL_SUPPRESS"] = True
-    seeded = demo.seed_demo(factories.PASSWORD)
-    db.session.commit()
+    seeded = factories.demo_records()
     tenancy.activate(seeded.riverside.id)
     cited = list(db.session.execute(select(WorkstreamAssignment)
                                     .where(WorkstreamAssignment.started_by_decision_id.is_not(None))).scalars())
