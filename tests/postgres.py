@@ -104,7 +104,7 @@ class PostgresServer:
         """A database in the template's state for one test: an emptied one if there is one, else a copy.
 
         Copying the template costs most of a second of the server's time (it is written out whole);
-        emptying a used copy costs a few milliseconds.
+        emptying a used copy costs about a tenth of a second.
         """
         if self._shape is None:
             self._shape = self._shape_of(template)

@@ -28,6 +28,7 @@ from governance.meetings.meeting_models import Meeting
 REASON_LIMIT = 1000
 GIFT_FIELDS = ("received_on", "giver", "description", "value_pence", "accepted")
 
+
 def _reason(data: dict, checks: Checks) -> str:
     reason = clean_text(data.get("reason"))
     if not reason:
