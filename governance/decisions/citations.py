@@ -31,4 +31,10 @@ def by_id(decision_id: int) -> hooks.CitedDecision | None:
     return _find(Decision.id == decision_id)
 
 
-hooks.register_decision_finder(hooks.DecisionFinder(by_reference=by_reference, by_id=by_id))
+def by_ids(decision_ids: set[int]) -> dict[int, hooks.CitedDecision]:
+    decisions = db.session.execute(select(Decision).where(Decision.id.in_(decision_ids))
+                                   .options(selectinload(Decision.board))).scalars()
+    return {decision.id: _cited(decision) for decision in decisions}
+
+
+hooks.register_decision_finder(hooks.DecisionFinder(by_reference=by_reference, by_id=by_id, by_ids=by_ids))

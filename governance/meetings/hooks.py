@@ -159,6 +159,7 @@ class CitedDecision:
 class DecisionFinder:
     by_reference: Callable[[str], CitedDecision | None]
     by_id: Callable[[int], CitedDecision | None]
+    by_ids: Callable[[set[int]], dict[int, CitedDecision]]  # in one query, for a list
 
 
 _DECISION_FINDERS: list[DecisionFinder] = []
@@ -177,6 +178,14 @@ def decisions_recorded() -> bool:
 def decision_by_reference(reference: str) -> CitedDecision | None:
     """The current network's decision with this reference (any case), if any."""
     return next((found for finder in _DECISION_FINDERS if (found := finder.by_reference(reference))), None)
+
+
+def decisions_by_ids(decision_ids: set[int]) -> dict[int, CitedDecision]:
+    """{id: decision} for those of the ids that are the current network's decisions."""
+    found: dict[int, CitedDecision] = {}
+    for finder in _DECISION_FINDERS:
+        found.update(finder.by_ids(decision_ids - found.keys()) if decision_ids - found.keys() else {})
+    return found
 
 
 def decision_by_id(decision_id: int | None) -> CitedDecision | None:

@@ -181,8 +181,8 @@ def approve(network: Network, board: Board, draft: TermsOfReference, approved_on
 
 def approving_decisions(versions: list[TermsOfReference]) -> dict[int, hooks.CitedDecision]:
     """{version id: the decision that approved it} for the versions approved by a decision."""
-    found = {v.id: hooks.decision_by_id(v.approved_by_decision_id) for v in versions if v.approved_by_decision_id}
-    return {version_id: decision for version_id, decision in found.items() if decision is not None}
+    decisions = hooks.decisions_by_ids({v.approved_by_decision_id for v in versions if v.approved_by_decision_id})
+    return {v.id: decisions[v.approved_by_decision_id] for v in versions if v.approved_by_decision_id in decisions}
 
 
 def request_pdf(network: Network, board: Board, terms: TermsOfReference, actor: User | None):

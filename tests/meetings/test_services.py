@@ -629,3 +629,24 @@ def test_a_draft_can_be_read_as_a_watermarked_pdf_and_is_not_archived(network, b
     terms.approve(network, board, draft, date(2026, 11, 19), "Board meeting of 19 November 2026", None)
     with pytest.raises(ServiceError, match="has been approved"):
         terms.draft_pdf(network, board, draft)
+
+
+def test_the_decisions_behind_every_version_are_read_in_one_go(network, board_setup, count_queries):
+    board = board_setup.board
+    approved = []
+    for day in (18, 19):
+        decision = make_decision(board, board_setup.seats.values(), day=date(2026, 11, day))
+        draft = _draft_terms(board)
+        terms.approve(network, board, draft, None, "", None, decision.reference)
+        approved.append((draft, decision))
+        db.session.commit()
+    costs = []
+    for versions in ([approved[0][0]], [draft for draft, _ in approved]):
+        db.session.expire_all()
+        [version.approved_by_decision_id for version in versions]  # the versions as the page has them loaded
+        with count_queries() as counter:
+            found = terms.approving_decisions(versions)
+        costs.append(counter.count)
+        assert {found[d.id].reference for d, _ in approved[:len(versions)]} == \
+            {decision.reference for _, decision in approved[:len(versions)]}
+    assert costs[0] == costs[1]
